@@ -1,0 +1,79 @@
+/**
+ * Refuses request bodies no endpoint should parse: larger than the limit (by Content-Length and by
+ * actual size, read with a cap so a huge body is never buffered whole) or not valid UTF-8. The bytes
+ * it read are handed to Hono's body cache, so routes still use `parseBody`/`json` as usual.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { requestState } from './request-state.ts'
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024
+
+export interface BodyRefusal {
+  status: 400 | 413
+  description: string
+}
+
+export interface BodyGuardOptions {
+  maxBodyBytes: number
+  refuse(c: Context, refusal: BodyRefusal): Response
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false }
+
+async function readCapped(stream: ReadableStream<Uint8Array>, max: number): Promise<ReadResult> {
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > max) {
+      await reader.cancel()
+      return { ok: false }
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return { ok: true, bytes }
+}
+
+export function bodyGuard(options: BodyGuardOptions): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = c.req.raw
+    if (raw.method === 'GET' || raw.method === 'HEAD' || raw.body === null) return next()
+    const state = requestState(c)
+    const tooLarge = (): Response => {
+      state.bodyRefused = true
+      return options.refuse(c, {
+        status: 413,
+        description: `the request body exceeds ${options.maxBodyBytes} bytes`,
+      })
+    }
+    const declared = Number(c.req.header('content-length'))
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge()
+    const read = await readCapped(raw.body, options.maxBodyBytes)
+    if (!read.ok) return tooLarge()
+    try {
+      strictUtf8.decode(read.bytes)
+    } catch {
+      state.bodyRefused = true
+      return options.refuse(c, { status: 400, description: 'the request body is not valid UTF-8' })
+    }
+    const buffer = read.bytes.buffer.slice(
+      read.bytes.byteOffset,
+      read.bytes.byteOffset + read.bytes.byteLength,
+    )
+    // Hono serves every body helper (parseBody, json, text) from this cache once the stream is consumed.
+    // At run time the cache holds promises (its .d.ts says plain values), hence Object.assign.
+    Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(buffer) })
+    return next()
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The RFC-faithful baseline mock, and the kit provider mocks build on: `createSpecMock` wires store,
+ * core, faults, recorder, control and app; a provider passes its own paths, dialect, policy and hooks
+ * and adds routes to `mock.app`. `createBaselineMock` is that kit with every default.
+ */
+import { OffsetClock } from '../../src/clock.ts'
+import { DEFAULT_MAX_BODY_BYTES } from '../body-guard.ts'
+import { createMockControl } from '../control.ts'
+import { createFaultQueue } from '../faults.ts'
+import { createInProcessFetch } from '../in-process-fetch.ts'
+import { BASELINE_DEFAULT_POLICY, parsePolicyPatch, resolvePolicy } from '../policy.ts'
+import { createRequestRecorder } from '../recorder.ts'
+import type { RecordedEndpoint } from '../request-state.ts'
+import { type ProviderStore, createProviderStore } from '../store.ts'
+import type { MockOptions, MockProvider, MockProviderId, TokenPolicy } from '../types.ts'
+import { createSpecApp } from './app.ts'
+import { type AuthorizationCore, type CoreHooks, createAuthorizationCore } from './core.ts'
+import { RFC_DIALECT, type ResponseDialect } from './dialect.ts'
+import type { BodyFormat } from './params.ts'
+import { BASELINE_PATHS, type SpecPaths } from './paths.ts'
+
+export const DEFAULT_BASELINE_ISSUER = 'http://baseline.mock'
+
+export interface SpecMockOptions extends MockOptions {
+  /** Which provider this mock plays; names the default issuer (`http://<provider>.mock`) and the realm. */
+  provider?: MockProviderId
+  paths?: Partial<SpecPaths>
+  dialect?: ResponseDialect
+  /** The provider's own defaults, layered over BASELINE_DEFAULT_POLICY and under `policy`. */
+  providerPolicy?: Partial<TokenPolicy>
+  tokenBodyFormats?: BodyFormat[]
+  hooks?: CoreHooks
+  classify?: (path: string) => RecordedEndpoint | undefined
+  realm?: string
+}
+
+/** A spec mock, with the internals a provider mock needs to extend it. */
+export interface SpecMock extends MockProvider {
+  readonly store: ProviderStore
+  readonly core: AuthorizationCore
+  /** This mock's own clock (the one `control.advanceClock` shifts). */
+  readonly clock: OffsetClock
+  readonly paths: SpecPaths
+  readonly dialect: ResponseDialect
+}
+
+export function createSpecMock(options: SpecMockOptions): SpecMock {
+  const provider = options.provider ?? 'baseline'
+  const issuer = (options.issuer ?? `http://${provider}.mock`).replace(/\/+$/, '')
+  const paths: SpecPaths = { ...BASELINE_PATHS, ...options.paths }
+  const dialect = options.dialect ?? RFC_DIALECT
+  const clock = new OffsetClock(options.clock)
+  const defaultPolicy: TokenPolicy = resolvePolicy(
+    resolvePolicy(BASELINE_DEFAULT_POLICY, parsePolicyPatch(options.providerPolicy ?? {})),
+    parsePolicyPatch(options.policy ?? {}),
+  )
+  const store = createProviderStore({ defaultPolicy })
+  const core = createAuthorizationCore({
+    store,
+    clock,
+    ids: options.ids,
+    ...(options.consentGate ? { consentGate: options.consentGate } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  })
+  const faults = createFaultQueue()
+  const recorder = createRequestRecorder()
+  const control = createMockControl({ store, core, faults, recorder, clock, ids: options.ids })
+  const app = createSpecApp({
+    provider,
+    issuer,
+    paths,
+    dialect,
+    core,
+    control,
+    faults,
+    recorder,
+    clock,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    tokenBodyFormats: options.tokenBodyFormats ?? ['form'],
+    ...(options.classify ? { classify: options.classify } : {}),
+    ...(options.realm ? { realm: options.realm } : {}),
+  })
+  return {
+    provider,
+    issuer,
+    app,
+    fetch: createInProcessFetch(app, issuer, provider),
+    control,
+    requests: () => control.requests(),
+    reset: () => control.reset(),
+    store,
+    core,
+    clock,
+    paths,
+    dialect,
+  }
+}
+
+/** The RFC 6749/6750/7009/7636/8414 baseline at `http://baseline.mock` unless told otherwise. */
+export function createBaselineMock(options: MockOptions): MockProvider {
+  return createSpecMock({
+    ...options,
+    provider: 'baseline',
+    issuer: options.issuer ?? DEFAULT_BASELINE_ISSUER,
+  })
+}
+
+export { BASELINE_DEFAULT_POLICY } from '../policy.ts'
+export { BASELINE_PATHS, type SpecPaths } from './paths.ts'
+export { RFC_DIALECT, type ResponseDialect, type WireResponse } from './dialect.ts'
+export type { AuthorizationCore, CoreHooks, IssuedTokens, CoreError, ErrorReason } from './core.ts'

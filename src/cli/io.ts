@@ -1,0 +1,22 @@
+/** What a CLI command may touch, injected so the commands run in tests without a child process. */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  /** Whether stderr is a terminal (progress redraws in place) and colours are wanted on stdout. */
+  stderrIsTTY: boolean
+  colors: boolean
+  cwd: string
+  /** Real elapsed ms since the command started (progress and timing only; never affects results). */
+  elapsedMs(): number
+  /** A seed for when the user gave none (the CLI draws it from entropy and prints it). */
+  freshSeed(): number
+}
+
+/** Exit codes: 0 all rules pass, 1 a rule failed, 2 usage or input error. */
+export const EXIT_OK = 0
+export const EXIT_RULE_FAILED = 1
+export const EXIT_USAGE = 2
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}

@@ -1,0 +1,31 @@
+/**
+ * The only module that touches `process`: argv in, exit code out. Everything else is a function of
+ * injected IO, so the CLI is tested in-process.
+ */
+import { randomInt } from 'node:crypto'
+import { startStopwatch } from '../clock.ts'
+import { redactSecrets } from '../redact.ts'
+import type { CliIo } from './io.ts'
+import { runCli } from './program.ts'
+
+const elapsed = startStopwatch()
+const io: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
+  colors: process.stdout.isTTY === true && !process.env['NO_COLOR'],
+  cwd: process.cwd(),
+  elapsedMs: elapsed,
+  freshSeed: () => randomInt(-(2 ** 31), 2 ** 31 - 1),
+}
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2), io)
+} catch (error) {
+  // A bug in reconnect-lab itself: say so plainly, keep the stack (it is ours, not the user's), hide secrets.
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
+  process.stderr.write(
+    `reconnect-lab: internal error, please report it with the command you ran:\n${redactSecrets(detail)}\n`,
+  )
+  process.exitCode = 3
+}

@@ -1,0 +1,58 @@
+/**
+ * The client-side provider registry. A connector joins by adding its ProviderClient to
+ * PROVIDER_CLIENTS (usually `extendBaseline('<id>', { ...its deviations })`); nothing else in the
+ * manager changes, because the manager only ever reaches a provider through `providerClient`.
+ */
+import type { ProviderId } from '../manager/contract.ts'
+import { baselineClient } from './baseline.ts'
+import type { ProviderClient } from './types.ts'
+
+export type * from './types.ts'
+export {
+  baselineClient,
+  baselineEndpoints,
+  classifyBaselineApiResult,
+  classifyBaselineCallbackError,
+  classifyBaselineTokenFailure,
+  extendBaseline,
+  parseBaselineCallback,
+  parseBaselineTokenSuccess,
+} from './baseline.ts'
+export {
+  basicAuthorization,
+  bearerChallengeParam,
+  decodeResponseBody,
+  describeNetworkError,
+  headersToRecord,
+  headerValue,
+  oauthErrorCode,
+  parseRetryAfterMs,
+  safeErrorCode,
+} from './wire.ts'
+
+const PROVIDER_CLIENTS: Partial<Record<ProviderId, ProviderClient>> = {
+  baseline: baselineClient,
+}
+
+/** Thrown for a provider id with no client-side implementation yet; `code` is stable for callers to match. */
+export class UnknownProviderError extends Error {
+  readonly code = 'unknown_provider'
+  readonly providerId: string
+
+  constructor(providerId: string) {
+    super(`no client-side provider implementation for "${providerId}"`)
+    this.name = 'UnknownProviderError'
+    this.providerId = providerId
+  }
+}
+
+export function providerClient(id: ProviderId): ProviderClient {
+  const client = PROVIDER_CLIENTS[id]
+  if (client === undefined) throw new UnknownProviderError(id)
+  return client
+}
+
+/** Provider ids that have a client today (for CLIs and scenario validation). */
+export function supportedProviderIds(): ProviderId[] {
+  return Object.keys(PROVIDER_CLIENTS) as ProviderId[]
+}

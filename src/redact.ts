@@ -1,0 +1,35 @@
+/**
+ * Secrets (tokens, codes, client secrets, PKCE verifiers) must never reach a report, a log line or an
+ * error message. Mocks mint every secret through an IdSource in a recognisable shape, and real
+ * provider formats are matched too, so the last line of defence works even on a user's manager output.
+ */
+
+const PATTERNS: RegExp[] = [
+  // Values minted through an IdSource: at_12, rt_3, code_9 (sequential) or at_r.<random> (crypto).
+  // Digits or `r.` only, so words such as code_reused or code_challenge survive.
+  /\b[a-z]{1,12}_(?:\d+|r\.[A-Za-z0-9_-]{16,})\b/g,
+  // Provider-shaped tokens that a user's manager might echo: Slack xox*, Google ya29./1//, Salesforce 00D…!…
+  /\bxox[abepr](?:\.xox[bp])?-[A-Za-z0-9-]+/g,
+  /\bxoxe-\d-[A-Za-z0-9-]+/g,
+  /\bya29\.[A-Za-z0-9._-]+/g,
+  /\b1\/\/0[A-Za-z0-9_-]+/g,
+  /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]+/g,
+  // JWTs (three base64url segments starting with eyJ).
+  /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+  // Authorization headers and obvious key=value secrets.
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g,
+  /\b(client_secret|refresh_token|access_token|code_verifier|password)=([^&\s"]+)/g,
+]
+
+export function redactSecrets(text: string, extraSecrets: Iterable<string> = []): string {
+  let out = text
+  for (const secret of extraSecrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]')
+  for (const pattern of PATTERNS) {
+    out = out.replace(pattern, (match, g1: string | undefined) => {
+      if (g1 === 'Bearer' || g1 === 'Basic') return `${g1} [redacted]`
+      if (typeof g1 === 'string' && match.includes('=')) return `${g1}=[redacted]`
+      return '[redacted]'
+    })
+  }
+  return out
+}

@@ -1,0 +1,43 @@
+import type { ProviderId } from '../../manager/contract.ts'
+import { LabError } from '../../world/errors.ts'
+import type { RuleDefinition, RuleId } from '../types.ts'
+import { adminReset } from './admin-reset.ts'
+import { connectResolves } from './connect-resolves.ts'
+import { expiryPromptsOnce } from './expiry-prompts-once.ts'
+import { pendingRules } from './pending.ts'
+import { revocationPrompts } from './revocation-prompts.ts'
+import { secretMismatchIsAdmin } from './secret-mismatch-is-admin.ts'
+import { silentRefresh } from './silent-refresh.ts'
+import { transientNeverPrompts } from './transient-never-prompts.ts'
+
+/** The rule catalogue, in DESIGN.md section 5 order. Ids are stable: reports and baselines key on them. */
+export const RULES: readonly RuleDefinition[] = [
+  silentRefresh,
+  expiryPromptsOnce,
+  revocationPrompts,
+  secretMismatchIsAdmin,
+  adminReset,
+  transientNeverPrompts,
+  connectResolves,
+  ...pendingRules,
+]
+
+export function ruleById(id: string): RuleDefinition {
+  const rule = RULES.find((r) => r.id === id)
+  if (!rule)
+    throw new LabError('UNKNOWN_RULE', `unknown rule "${id}" (known: ${RULES.map((r) => r.id).join(', ')})`)
+  return rule
+}
+
+export function ruleAppliesTo(rule: RuleDefinition, provider: ProviderId): boolean {
+  return rule.providers === 'all' || rule.providers.includes(provider)
+}
+
+/** A rule is checked by the suite when it has a per-step or whole-trace judge. */
+export function ruleIsChecked(rule: RuleDefinition): boolean {
+  return rule.judge !== undefined || rule.judgeTrace !== undefined
+}
+
+export function isRuleId(id: string): id is RuleId {
+  return RULES.some((r) => r.id === id)
+}

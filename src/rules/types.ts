@@ -1,0 +1,101 @@
+import type { GrantEndCause } from '../../mocks/types.ts'
+import type { BlockedContact, ConnectReason, ProviderId } from '../manager/contract.ts'
+import type { StepResult, TraceStep } from '../world/types.ts'
+
+export type RuleId =
+  | 'silent-refresh'
+  | 'expiry-prompts-once'
+  | 'revocation-prompts'
+  | 'secret-mismatch-is-admin'
+  | 'site-approval-gate'
+  | 'pack-isolation'
+  | 'indexing-independence'
+  | 'admin-reset'
+  | 'long-lived-stays-quiet'
+  | 'rotation-is-durable'
+  | 'policy-sets-the-pace'
+  | 'transient-never-prompts'
+  | 'connect-resolves'
+  | 'unsupported-setup-rejected'
+  | 'triage-matches-table'
+  | 'no-secret-leaks'
+
+/** Who ended a grant, as far as the rules care. */
+export type GrantEndOrigin = 'revocation' | 'policy' | 'manager'
+
+export type GrantState =
+  | { kind: 'none' }
+  | { kind: 'alive' }
+  | { kind: 'ended'; cause: GrantEndCause; origin: GrantEndOrigin }
+
+/** Why the teammate's last prompt happened, so "one Connect restores" can name the rule it belongs to. */
+export type PromptCause = 'policy' | 'revocation' | 'reset' | 'manager' | 'not_connected' | 'other'
+
+/** Everything the oracle's model knows about one run, before looking at what the manager answered. */
+export interface RunSituation {
+  kind: 'run'
+  teammate: string
+  pack: string
+  provider: ProviderId
+  /** The model says the manager should hold credentials: connected, and not cleared since. */
+  holds: boolean
+  /** The admin cleared this teammate on this pack since their last successful Connect. */
+  clearedSelf: boolean
+  /** Another teammate on this pack was cleared since this teammate's previous run. */
+  othersClearedSinceLastRun: boolean
+  grant: GrantState
+  grantAfter: GrantState
+  secretMismatch: boolean
+  /** The admin updated a rotated secret since this teammate's previous run on this pack. */
+  secretRepairedSinceLastRun: boolean
+  /** The source answered with an injected fault (5xx, 429, reset, latency...) during this step. */
+  transientTrouble: boolean
+  /** Set on the first run after a successful Connect that followed a prompt. */
+  firstRunAfterConnect?: { promptCause: PromptCause }
+}
+
+export interface ConnectSituation {
+  kind: 'connect'
+  teammate: string
+  pack: string
+  provider: ProviderId
+  secretMismatch: boolean
+  transientTrouble: boolean
+}
+
+export type Situation = RunSituation | ConnectSituation
+
+/** One acceptable result of a step. */
+export type AllowedResult =
+  | { kind: 'ok' }
+  | { kind: 'connect_required'; reasons: readonly ConnectReason[] }
+  | { kind: 'blocked'; contact: BlockedContact }
+  | { kind: 'retry_later' }
+  | { kind: 'stuck_at_source' }
+
+export interface Expectation {
+  allowed: AllowedResult[]
+  /** Why these results and no others, in one sentence for the counterexample. */
+  because: string
+}
+
+export interface Violation {
+  rule: RuleId
+  stepIndex: number
+  because: string
+  allowed: AllowedResult[]
+  actual: StepResult
+}
+
+export interface RuleDefinition {
+  id: RuleId
+  statement: string
+  /** Where the rule comes from: the troubleshooting page's words or a connectors.md section. */
+  source: string
+  /** The providers whose suite checks this rule. */
+  providers: readonly ProviderId[] | 'all'
+  /** Per-step judgement: the results allowed in this situation, or undefined when the rule says nothing here. */
+  judge?: (situation: Situation) => Expectation | undefined
+  /** Whole-trace judgement, for rules about the source's ledger or the manager's output rather than one step. */
+  judgeTrace?: (trace: readonly TraceStep[]) => Violation[]
+}

@@ -1,0 +1,178 @@
+import fc from 'fast-check'
+import { startStopwatch } from '../clock.ts'
+import type { CreateManager } from '../manager/contract.ts'
+import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
+import type { OrgSpec, TimelineEvent } from '../world/types.ts'
+import { formatEvent } from '../world/timeline-format.ts'
+import { type Counterexample, renderTrace } from './counterexample.ts'
+import { createSimulation, eventFitsOrg, playAndJudge, replayTimeline, type Simulation } from './play.ts'
+import type { ProviderProfile } from './profiles.ts'
+import { eventArbitrary } from './timeline-arbitrary.ts'
+import { RuleViolationError } from './violation-error.ts'
+
+/** One timeline event as a fast-check command: the oracle is the model, the world is the real system. */
+class TimelineCommand implements fc.AsyncCommand<Simulation, Simulation> {
+  constructor(readonly event: TimelineEvent) {}
+  check(sim: Readonly<Simulation>): boolean {
+    return eventFitsOrg(sim.org, this.event)
+  }
+  async run(sim: Simulation): Promise<void> {
+    await playAndJudge(sim, this.event)
+  }
+  toString(): string {
+    return formatEvent(this.event)
+  }
+}
+
+/** fast-check hands back its own wrappers around our commands; unwrap them to the timeline events. */
+function timelineOf(commands: Iterable<unknown>): TimelineEvent[] {
+  const events: TimelineEvent[] = []
+  for (const item of commands) {
+    const command = item instanceof TimelineCommand ? item : (item as { cmd?: unknown }).cmd
+    if (command instanceof TimelineCommand) events.push(command.event)
+  }
+  return events
+}
+
+export type RuleStatus = 'pass' | 'fail' | 'skip'
+
+export interface RuleOutcome {
+  id: RuleId
+  provider: string
+  status: RuleStatus
+  /** Generated timelines the rule was checked on (up to and including the failing one). */
+  runs: number
+  /** Steps where the rule had something to say, summed over those timelines. */
+  checks: number
+  durationMs: number
+  counterexample?: Counterexample
+  note?: string
+}
+
+export interface ProviderCheckOptions {
+  profile: ProviderProfile
+  createManager: CreateManager
+  /** Rules to check; all must have a judge and apply to the profile's provider. */
+  rules: readonly RuleDefinition[]
+  seed: number
+  runs: number
+  maxCommands?: number
+  managerInstances?: number
+  onRun?: () => void
+}
+
+/** Every teammate starts connected to every pack: the common case, and it puts the timeline straight to work. */
+export function setupEvents(org: OrgSpec): TimelineEvent[] {
+  return org.packs.flatMap((p) =>
+    org.teammates.map((t) => ({ type: 'connect' as const, teammate: t, pack: p.id })),
+  )
+}
+
+/**
+ * Checks a provider's rules over generated timelines. All active rules are judged on every trace; when
+ * one breaks, fast-check shrinks the timeline, the rules it broke are marked failed with that
+ * counterexample, and the search continues for the rest. A passing suite costs one property run.
+ */
+export async function checkProvider(options: ProviderCheckOptions): Promise<RuleOutcome[]> {
+  const { profile } = options
+  const results = new Map<RuleId, RuleOutcome>()
+  let active = [...options.rules]
+  const commandArb = eventArbitrary(profile).map((event) => new TimelineCommand(event))
+  const checks = new Map<RuleId, number>()
+
+  while (active.length > 0) {
+    const rules = active
+    const elapsed = startStopwatch()
+    let runs = 0
+    const property = fc.asyncProperty(
+      profile.org,
+      fc.commands([commandArb], { maxCommands: options.maxCommands ?? 30, size: 'medium' }),
+      async (org, commands) => {
+        runs++
+        options.onRun?.()
+        const sim = createSimulation({
+          org,
+          createManager: options.createManager,
+          rules,
+          ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
+        })
+        try {
+          for (const event of setupEvents(org)) await playAndJudge(sim, event)
+          await fc.asyncModelRun(() => ({ model: sim, real: sim }), commands)
+        } finally {
+          for (const [id, n] of sim.oracle.checks) checks.set(id, (checks.get(id) ?? 0) + n)
+        }
+      },
+    )
+    const details = await fc.check(property, { seed: options.seed, numRuns: options.runs })
+    const durationMs = elapsed()
+
+    if (!details.failed) {
+      for (const rule of rules) {
+        results.set(rule.id, {
+          id: rule.id,
+          provider: profile.provider,
+          status: 'pass',
+          runs: details.numRuns,
+          checks: checks.get(rule.id) ?? 0,
+          durationMs,
+        })
+      }
+      break
+    }
+
+    const error = details.errorInstance
+    if (!(error instanceof RuleViolationError) || !details.counterexample) {
+      // The harness itself (or a manager crash outside a call) failed: every active rule is unproven.
+      const message = error instanceof Error ? error.message : String(error)
+      for (const rule of rules) {
+        results.set(rule.id, {
+          id: rule.id,
+          provider: profile.provider,
+          status: 'fail',
+          runs,
+          checks: checks.get(rule.id) ?? 0,
+          durationMs,
+          note: `the run crashed: ${message}`,
+        })
+      }
+      break
+    }
+
+    const [org, commands] = details.counterexample
+    const events = [...setupEvents(org), ...timelineOf(commands).filter((e) => eventFitsOrg(org, e))]
+    const replay = await replayTimeline({
+      org,
+      createManager: options.createManager,
+      rules,
+      events,
+      ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
+    })
+    const violations: Violation[] = replay.violations.length > 0 ? replay.violations : error.violations
+    const played = replay.stoppedAt !== undefined ? events.slice(0, replay.stoppedAt + 1) : events
+    const broken = new Set(violations.map((v) => v.rule))
+    for (const ruleId of broken) {
+      results.set(ruleId, {
+        id: ruleId,
+        provider: profile.provider,
+        status: 'fail',
+        runs: details.numRuns,
+        checks: checks.get(ruleId) ?? 0,
+        durationMs,
+        counterexample: {
+          rule: ruleId,
+          provider: profile.provider,
+          seed: details.seed,
+          path: details.counterexamplePath ?? '',
+          org,
+          events: played,
+          lines: renderTrace(replay.trace, violations),
+          violations: violations.filter((v) => v.rule === ruleId),
+          reproduced: replay.violations.some((v) => v.rule === ruleId),
+        },
+      })
+    }
+    active = active.filter((r) => !broken.has(r.id))
+  }
+  return options.rules.map((r) => results.get(r.id)!).filter((r) => r !== undefined)
+}

@@ -1,0 +1,98 @@
+import type { CreateManager, ProviderId } from '../manager/contract.ts'
+import { RULES, ruleAppliesTo, ruleIsChecked } from '../rules/catalogue/index.ts'
+import type { RuleDefinition, RuleId } from '../rules/types.ts'
+import { LabError } from '../world/errors.ts'
+import { checkProvider, type RuleOutcome } from './check-provider.ts'
+import { profileFor, profiledProviders } from './profiles.ts'
+
+export const TOOL_NAME = 'reconnect-lab'
+export const TOOL_VERSION = '0.1.0'
+
+export interface ConformanceOptions {
+  createManager: CreateManager
+  /** What the report calls the manager: `reference` or the module path. */
+  managerLabel: string
+  seed: number
+  runs: number
+  providers?: readonly ProviderId[]
+  rules?: readonly RuleId[]
+  onProgress?: (event: ProgressEvent) => void
+}
+
+export type ProgressEvent =
+  | { type: 'provider_start'; provider: ProviderId; rules: number; runs: number }
+  | { type: 'run'; provider: ProviderId }
+  | { type: 'provider_done'; provider: ProviderId; outcomes: RuleOutcome[] }
+
+export interface ConformanceReport {
+  tool: string
+  version: string
+  seed: number
+  runs: number
+  manager: string
+  rules: RuleOutcome[]
+  summary: { passed: number; failed: number; skipped: number }
+}
+
+/** Mixes the suite seed with the provider's name, so adding a provider never changes another's timelines. */
+export function providerSeed(seed: number, provider: string): number {
+  let h = seed | 0
+  for (let i = 0; i < provider.length; i++) h = Math.imul(h ^ provider.charCodeAt(i), 0x5bd1e995) | 0
+  return h
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const providers = options.providers ?? profiledProviders()
+  const outcomes: RuleOutcome[] = []
+  for (const provider of providers) {
+    const profile = profileFor(provider)
+    if (!profile)
+      throw new LabError(
+        'UNKNOWN_PROVIDER',
+        `provider "${provider}" has no conformance profile yet (have: ${profiledProviders().join(', ')})`,
+      )
+    const applicable = RULES.filter(
+      (r) => ruleAppliesTo(r, provider) && (!options.rules || options.rules.includes(r.id)),
+    )
+    const checked: RuleDefinition[] = applicable.filter(ruleIsChecked)
+    options.onProgress?.({ type: 'provider_start', provider, rules: checked.length, runs: options.runs })
+    const results =
+      checked.length > 0
+        ? await checkProvider({
+            profile,
+            createManager: options.createManager,
+            rules: checked,
+            seed: providerSeed(options.seed, provider),
+            runs: options.runs,
+            onRun: () => options.onProgress?.({ type: 'run', provider }),
+          })
+        : []
+    const rows = applicable.map(
+      (rule): RuleOutcome =>
+        results.find((r) => r.id === rule.id) ?? {
+          id: rule.id,
+          provider,
+          status: 'skip',
+          runs: 0,
+          checks: 0,
+          durationMs: 0,
+          note: 'no check for this rule on this provider yet',
+        },
+    )
+    options.onProgress?.({ type: 'provider_done', provider, outcomes: rows })
+    outcomes.push(...rows)
+  }
+  return {
+    tool: TOOL_NAME,
+    version: TOOL_VERSION,
+    seed: options.seed,
+    runs: options.runs,
+    manager: options.managerLabel,
+    rules: outcomes,
+    summary: {
+      passed: outcomes.filter((o) => o.status === 'pass').length,
+      failed: outcomes.filter((o) => o.status === 'fail').length,
+      skipped: outcomes.filter((o) => o.status === 'skip').length,
+    },
+  }
+}

@@ -1,0 +1,86 @@
+import type { CreateManager } from '../manager/contract.ts'
+import { Oracle } from '../oracle/oracle.ts'
+import type { RuleDefinition, Violation } from '../rules/types.ts'
+import { createWorld, type World } from '../world/world.ts'
+import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import { RuleViolationError } from './violation-error.ts'
+
+/** One simulated org under test: the world, the oracle following it, and the rules being checked. */
+export interface Simulation {
+  org: OrgSpec
+  world: World
+  oracle: Oracle
+  rules: readonly RuleDefinition[]
+}
+
+export interface SimulationOptions {
+  org: OrgSpec
+  createManager: CreateManager
+  rules: readonly RuleDefinition[]
+  managerInstances?: number
+}
+
+export function createSimulation(options: SimulationOptions): Simulation {
+  const world = createWorld({
+    org: options.org,
+    createManager: options.createManager,
+    ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
+  })
+  return { org: options.org, world, oracle: new Oracle(options.org), rules: options.rules }
+}
+
+/** Plays one event and judges it; throws RuleViolationError on the first broken rule. */
+export async function playAndJudge(sim: Simulation, event: TimelineEvent): Promise<TraceStep> {
+  const step = await sim.world.apply(event)
+  const violations = sim.oracle.judge(step, sim.rules)
+  if (violations.length > 0) throw new RuleViolationError(violations, step)
+  return step
+}
+
+/** Whether an event makes sense in this org (generated timelines draw from a fixed cast and filter here). */
+export function eventFitsOrg(org: OrgSpec, event: TimelineEvent): boolean {
+  const teammates = new Set(org.teammates)
+  const pack = (id: string) => org.packs.find((p) => p.id === id)
+  switch (event.type) {
+    case 'advance':
+    case 'restart_manager':
+      return true
+    case 'rotate_secret':
+    case 'update_secret':
+      return pack(event.pack)?.setup === 'custom'
+    case 'fault':
+      return pack(event.pack) !== undefined
+    case 'concurrent_runs':
+      return (
+        event.runs.length > 0 &&
+        event.runs.every((r) => teammates.has(r.teammate) && pack(r.pack) !== undefined)
+      )
+    default:
+      return teammates.has(event.teammate) && pack(event.pack) !== undefined
+  }
+}
+
+export interface ReplayResult {
+  trace: TraceStep[]
+  violations: Violation[]
+  /** Steps after the first violation are not played. */
+  stoppedAt?: number
+}
+
+/** Plays a whole timeline, stopping at the first step that breaks a rule. Deterministic for a deterministic manager. */
+export async function replayTimeline(
+  options: SimulationOptions & { events: readonly TimelineEvent[] },
+): Promise<ReplayResult> {
+  const sim = createSimulation(options)
+  for (const event of options.events) {
+    try {
+      await playAndJudge(sim, event)
+    } catch (error) {
+      if (error instanceof RuleViolationError) {
+        return { trace: sim.world.trace, violations: error.violations, stoppedAt: error.step.index }
+      }
+      throw error
+    }
+  }
+  return { trace: sim.world.trace, violations: [] }
+}

@@ -1,0 +1,91 @@
+import fc from 'fast-check'
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.ts'
+import type { TokenPolicy } from '../../mocks/types.ts'
+import type { ProviderId } from '../manager/contract.ts'
+import type { OrgSpec, TimelineEvent } from '../world/types.ts'
+
+/**
+ * How the conformance suite explores one provider: which orgs and policies it generates, which
+ * durations are worth jumping by (around the provider's TTLs), and which events a timeline may hold.
+ * Connector work adds a profile per provider here.
+ */
+export interface ProviderProfile {
+  provider: ProviderId
+  /** The cast generated timelines draw from; an org uses a prefix of it. */
+  teammates: readonly string[]
+  packIds: readonly string[]
+  org: fc.Arbitrary<OrgSpec>
+  durationsMs: readonly number[]
+  /** Extra event arbitraries on top of the common ones (faults, concurrency, provider events). */
+  extraEvents?: ReadonlyArray<{ weight: number; arbitrary: fc.Arbitrary<TimelineEvent> }>
+}
+
+export const CAST = ['alice', 'bob', 'carol'] as const
+
+const optionalTtl = (values: readonly (number | null)[]) => fc.constantFrom(...values)
+
+/** Random baseline policies: every combination the RFC allows, TTLs chosen to collide with the timeline's jumps. */
+export const baselinePolicy: fc.Arbitrary<Partial<TokenPolicy>> = fc
+  .record({
+    accessTokenTtlMs: optionalTtl([5 * MINUTE_MS, HOUR_MS, 12 * HOUR_MS, null]),
+    refreshIdleTtlMs: optionalTtl([null, DAY_MS, 7 * DAY_MS, 30 * DAY_MS, 90 * DAY_MS]),
+    refreshAbsoluteTtlMs: optionalTtl([null, 7 * DAY_MS, 30 * DAY_MS, 365 * DAY_MS]),
+    rotation: fc.boolean(),
+    reuseLeewayMs: fc.constantFrom(0, 3000, 10 * MINUTE_MS),
+    reuseAfterLeeway: fc.constantFrom('reject' as const, 'revoke_family' as const),
+    secretRotationEndsGrants: fc.boolean(),
+  })
+  .map((p) => {
+    // A refresh token that dies before the access token it refreshes makes no sense; sources refuse it.
+    const at = p.accessTokenTtlMs ?? 0
+    return {
+      ...p,
+      refreshIdleTtlMs: p.refreshIdleTtlMs !== null && p.refreshIdleTtlMs < at ? at : p.refreshIdleTtlMs,
+      refreshAbsoluteTtlMs:
+        p.refreshAbsoluteTtlMs !== null && p.refreshAbsoluteTtlMs < at ? at : p.refreshAbsoluteTtlMs,
+    }
+  })
+
+const baselineProfile: ProviderProfile = {
+  provider: 'baseline',
+  teammates: CAST,
+  packIds: ['baseline'],
+  org: fc
+    .record({
+      teammateCount: fc.integer({ min: 1, max: CAST.length }),
+      setup: fc.constantFrom('custom' as const, 'central' as const),
+      policy: baselinePolicy,
+    })
+    .map(({ teammateCount, setup, policy }) => ({
+      teammates: CAST.slice(0, teammateCount),
+      packs: [
+        { id: 'baseline', provider: 'baseline' as const, setup, ...(setup === 'custom' ? { policy } : {}) },
+      ],
+    })),
+  durationsMs: [
+    MINUTE_MS,
+    10 * MINUTE_MS,
+    59 * MINUTE_MS,
+    61 * MINUTE_MS,
+    13 * HOUR_MS,
+    DAY_MS,
+    8 * DAY_MS,
+    31 * DAY_MS,
+    91 * DAY_MS,
+    200 * DAY_MS,
+  ],
+}
+
+const profiles = new Map<ProviderId, ProviderProfile>([['baseline', baselineProfile]])
+
+export function registerProfile(profile: ProviderProfile): void {
+  profiles.set(profile.provider, profile)
+}
+
+export function profileFor(provider: ProviderId): ProviderProfile | undefined {
+  return profiles.get(provider)
+}
+
+export function profiledProviders(): ProviderId[] {
+  return [...profiles.keys()]
+}

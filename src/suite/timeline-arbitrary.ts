@@ -1,0 +1,61 @@
+import fc from 'fast-check'
+import { DAY_MS } from '../clock.ts'
+import type { Fault } from '../../mocks/types.ts'
+import type { TimelineEvent } from '../world/types.ts'
+import type { ProviderProfile } from './profiles.ts'
+
+/**
+ * Trouble that is the source's and passes: 5xx, 429 with Retry-After, a reset connection, latency.
+ * Scheduled on the token endpoint or the API; consumed by the next requests that reach it.
+ */
+export function transientFault(pack: fc.Arbitrary<string>): fc.Arbitrary<TimelineEvent> {
+  const fault: fc.Arbitrary<Fault> = fc.oneof(
+    fc.record({ kind: fc.constant('http_error' as const), status: fc.constantFrom(500, 502, 503, 504) }),
+    fc.record({
+      kind: fc.constant('http_error' as const),
+      status: fc.constant(429),
+      retryAfterSeconds: fc.constantFrom(1, 30, 120),
+    }),
+    fc.record({ kind: fc.constant('connection_reset' as const) }),
+    fc.record({ kind: fc.constant('latency' as const), ms: fc.constantFrom(200, 5000, 30_000) }),
+  )
+  return fc.record({
+    type: fc.constant('fault' as const),
+    pack,
+    endpoint: fc.constantFrom('token' as const, 'api' as const),
+    fault,
+    times: fc.integer({ min: 1, max: 4 }),
+  })
+}
+
+/**
+ * Timeline events drawn from the profile's cast. Runs and jumps in time dominate, as they do in real
+ * life; the disruptive events (revoke, rotate, clear) are rarer so that their aftermath gets explored.
+ */
+export function eventArbitrary(profile: ProviderProfile): fc.Arbitrary<TimelineEvent> {
+  const teammate = fc.constantFrom(...profile.teammates)
+  const pack = fc.constantFrom(...profile.packIds)
+  const duration = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...profile.durationsMs) },
+    { weight: 1, arbitrary: fc.integer({ min: 1000, max: 120 * DAY_MS }) },
+  )
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), teammate, pack }) },
+    { weight: 4, arbitrary: fc.record({ type: fc.constant('advance' as const), ms: duration }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('connect' as const), teammate, pack }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('revoke' as const),
+        teammate,
+        pack,
+        by: fc.constantFrom('user' as const, 'admin' as const),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('rotate_secret' as const), pack }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('update_secret' as const), pack }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('clear_credentials' as const), teammate, pack }) },
+    { weight: 1, arbitrary: transientFault(pack) },
+    ...(profile.extraEvents ?? []),
+  )
+}

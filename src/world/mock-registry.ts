@@ -1,0 +1,34 @@
+import type { Clock } from '../clock.ts'
+import type { IdSource } from '../ids.ts'
+import { createBaselineMock } from '../../mocks/spec/index.ts'
+import type { MockProvider, TokenPolicy } from '../../mocks/types.ts'
+import type { ProviderId } from '../manager/contract.ts'
+import { LabError } from './errors.ts'
+
+export interface MockFactoryInput {
+  clock: Clock
+  ids: IdSource
+  issuer: string
+  policy?: Partial<TokenPolicy>
+}
+
+export type MockFactory = (input: MockFactoryInput) => MockProvider
+
+/** Server-side mock per provider. Connector mocks register here as they land. */
+const factories: Partial<Record<ProviderId, MockFactory>> = {
+  baseline: (input) => createBaselineMock(input),
+}
+
+export function registerMockFactory(provider: ProviderId, factory: MockFactory): void {
+  factories[provider] = factory
+}
+
+export function mockFactoryFor(provider: ProviderId): MockFactory {
+  const factory = factories[provider]
+  if (!factory) throw new LabError('UNKNOWN_PROVIDER', `no mock is registered for provider "${provider}"`)
+  return factory
+}
+
+export function providersWithMocks(): ProviderId[] {
+  return Object.keys(factories) as ProviderId[]
+}

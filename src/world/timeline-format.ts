@@ -1,0 +1,64 @@
+import { formatDuration } from '../clock.ts'
+import { formatOutcome } from '../manager/contract.ts'
+import type { StepResult, TimelineEvent } from './types.ts'
+
+/** `run(alice, jira)`, `revoke(bob, jira, by admin)`: the readable form used in counterexamples. */
+export function formatEvent(event: TimelineEvent): string {
+  switch (event.type) {
+    case 'advance':
+      return `advance(${formatDuration(event.ms)})`
+    case 'run':
+      return `run(${event.teammate}, ${event.pack})`
+    case 'connect':
+      return `connect(${event.teammate}, ${event.pack})`
+    case 'revoke':
+      return `revoke(${event.teammate}, ${event.pack}, by ${event.by})`
+    case 'rotate_secret':
+      return `rotate_secret(${event.pack})`
+    case 'update_secret':
+      return `update_secret(${event.pack})`
+    case 'clear_credentials':
+      return `clear_credentials(${event.teammate}, ${event.pack})`
+    case 'fault': {
+      const { fault } = event
+      const detail =
+        fault.kind === 'http_error'
+          ? `${fault.status}${fault.retryAfterSeconds !== undefined ? ` retry-after ${fault.retryAfterSeconds}s` : ''}`
+          : fault.kind === 'latency'
+            ? formatDuration(fault.ms)
+            : fault.kind
+      return `fault(${event.pack} ${event.endpoint}: ${fault.kind === 'http_error' || fault.kind === 'latency' ? detail : fault.kind} x${event.times})`
+    }
+    case 'concurrent_runs':
+      return `concurrently[${event.runs.map((r) => `run(${r.teammate}, ${r.pack})`).join(', ')}]`
+    case 'restart_manager':
+      return 'restart_manager()'
+  }
+}
+
+export function formatResult(result: StepResult): string {
+  switch (result.kind) {
+    case 'outcome':
+      return formatOutcome(result.outcome)
+    case 'manager_error':
+      return `manager error: ${result.message}`
+    case 'stuck_at_source':
+      return `stuck on the source's error page (HTTP ${result.status})`
+    case 'none':
+      return ''
+  }
+}
+
+/** `+3d run(alice, jira) -> connect_required(grant_expired)` */
+export function formatStepLine(
+  elapsedMs: number,
+  event: TimelineEvent,
+  result?: StepResult,
+  results?: StepResult[],
+): string {
+  const when = `+${formatDuration(elapsedMs)}`.padEnd(10)
+  let line = `${when} ${formatEvent(event)}`
+  if (results && results.length > 0) line += ` -> [${results.map(formatResult).join(', ')}]`
+  else if (result && result.kind !== 'none') line += ` -> ${formatResult(result)}`
+  return line
+}

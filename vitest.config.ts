@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'mocks/**/*.test.ts', 'scenarios/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // Property suites run whole simulated years; the virtual clock keeps them fast, but give slow CI boxes room.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    reporters: process.env['VITEST_JSON_OUT'] ? ['default', 'json'] : ['default'],
+    outputFile: process.env['VITEST_JSON_OUT'] ? { json: process.env['VITEST_JSON_OUT'] } : undefined,
+  },
+})
