@@ -89,7 +89,8 @@ export function recordingMiddleware(options: RecordingOptions): MiddlewareHandle
     // /_lab bodies carry secrets in free-form JSON: only their query is recorded.
     const raw = await lenientParams(c, !state.bodyRefused && state.endpoint !== 'lab')
     const grantType = state.endpoint === 'token' ? raw['grant_type']?.[0] : undefined
-    const error = state.endpoint === 'lab' ? undefined : (state.error ?? (await errorOf(c.res)))
+    // What the wire said (a dialect may rename the RFC code); the route's note only when the body says nothing.
+    const error = state.endpoint === 'lab' ? undefined : ((await errorOf(c.res)) ?? state.error)
     options.recorder.record({
       atMs: state.startedAtMs,
       method: c.req.method,

@@ -14,7 +14,7 @@ export interface RequestState {
   fault?: Fault['kind']
   /** Set when the body was refused before parsing (too large, not UTF-8): nothing to record from it. */
   bodyRefused?: boolean
-  /** The error code answered, when a route knows it better than the response body says. */
+  /** The error code a route answered, recorded when the response body does not carry one readably. */
   error?: string
 }
 

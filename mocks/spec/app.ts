@@ -14,6 +14,7 @@ import { type FaultQueue, faultMiddleware } from '../faults.ts'
 import { mountLabRoutes } from '../lab-routes.ts'
 import { type RequestRecorder, recordingMiddleware } from '../recorder.ts'
 import { type RecordedEndpoint, requestState } from '../request-state.ts'
+import type { ClientRecord } from '../store.ts'
 import type { MockControl, MockProviderId } from '../types.ts'
 import { type AuthorizationCore, type CoreError, coreError } from './core.ts'
 import {
@@ -43,6 +44,8 @@ export interface SpecAppOptions {
   classify?: (path: string) => RecordedEndpoint | undefined
   /** Realm in WWW-Authenticate challenges; defaults to the provider id. */
   realm?: string
+  /** A scope the protected resource demands (403 insufficient_scope without it). Default: none. */
+  apiRequiredScope?: string
 }
 
 export function buildMetadata(issuer: string, paths: SpecPaths): AuthorizationServerMetadata {
@@ -153,8 +156,7 @@ export function createSpecApp(options: SpecAppOptions): Hono {
   async function authenticatedRequest(
     c: Context,
   ): Promise<
-    | { ok: true; params: Record<string, string>; client: Parameters<AuthorizationCore['revoke']>[0] }
-    | { ok: false; response: Response }
+    { ok: true; params: Record<string, string>; client: ClientRecord } | { ok: false; response: Response }
   > {
     const body = await readOAuthBody(c, options.tokenBodyFormats)
     if (!body.ok) return { ok: false, response: oauthFailure(c, body) }
@@ -255,12 +257,12 @@ export function createSpecApp(options: SpecAppOptions): Hono {
   app.get(paths.api, (c) => {
     const header = c.req.header('authorization')
     if (header === undefined || !/^bearer\b/i.test(header.trim())) {
-      return toResponse(dialect.apiUnauthorized({ kind: 'missing', realm }))
+      return toResponse(dialect.apiRejected({ kind: 'missing', realm }))
     }
     const token = /^bearer +(\S+) *$/i.exec(header.trim())?.[1]
     if (token === undefined) {
       return toResponse(
-        dialect.apiUnauthorized({
+        dialect.apiRejected({
           kind: 'invalid',
           realm,
           check: { reason: 'malformed', description: 'The Authorization header is not a Bearer token' },
@@ -268,7 +270,11 @@ export function createSpecApp(options: SpecAppOptions): Hono {
       )
     }
     const check = core.validateAccessToken(token)
-    if (!check.ok) return toResponse(dialect.apiUnauthorized({ kind: 'invalid', realm, check }))
+    if (!check.ok) return toResponse(dialect.apiRejected({ kind: 'invalid', realm, check }))
+    const required = options.apiRequiredScope
+    if (required !== undefined && !check.scope.includes(required)) {
+      return toResponse(dialect.apiRejected({ kind: 'insufficient_scope', realm, scope: required }))
+    }
     return toResponse(
       dialect.apiSuccess({ login: check.login, clientId: check.clientId, scope: check.scope }),
     )

@@ -46,6 +46,8 @@ export interface ApiIdentity {
 
 export type ApiRejection =
   | { kind: 'missing'; realm: string }
+  /** RFC 6750 §3.1: a valid token without the scope the resource requires. */
+  | { kind: 'insufficient_scope'; realm: string; scope: string }
   | {
       kind: 'invalid'
       realm: string
@@ -68,7 +70,8 @@ export interface ResponseDialect {
   /** An error shown at the source with no redirect back (unknown client, consent blocked). */
   authorizePage(page: { status: number; error: string; description: string }): WireResponse
   apiSuccess(who: ApiIdentity): WireResponse
-  apiUnauthorized(rejection: ApiRejection): WireResponse
+  /** 401 for a missing or invalid token, 403 for a token without the required scope. */
+  apiRejected(rejection: ApiRejection): WireResponse
   /** A scripted `http_error` fault without a body of its own. */
   httpFault(fault: HttpFaultContext): WireResponse
   notFound(): WireResponse
@@ -123,7 +126,19 @@ export const RFC_DIALECT: ResponseDialect = {
     json: { login: who.login, client_id: who.clientId, scope: who.scope.join(' ') },
   }),
 
-  apiUnauthorized(rejection) {
+  apiRejected(rejection) {
+    if (rejection.kind === 'insufficient_scope') {
+      return {
+        status: 403,
+        headers: {
+          'WWW-Authenticate': `Bearer error="insufficient_scope", scope=${quoted(rejection.scope)}`,
+        },
+        json: {
+          error: 'insufficient_scope',
+          error_description: `this resource needs scope ${rejection.scope}`,
+        },
+      }
+    }
     if (rejection.kind === 'missing') {
       // RFC 6750 §3.1: a request without credentials gets the challenge and no error code.
       return {

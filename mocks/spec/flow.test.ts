@@ -532,6 +532,15 @@ describe('protected resource', () => {
     expect(h.mock.control.accessTokenIsLive(tokens.access_token)).toBe(false)
   })
 
+  test('with apiRequiredScope, a token without that scope is 403 insufficient_scope', async () => {
+    const h = setupBaseline({ spec: { apiRequiredScope: 'admin' } })
+    const tokens = await connect(h, 'ada')
+    const res = await callApi(h, tokens.access_token)
+    expect(res.status).toBe(403)
+    expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="admin"')
+    expect(await json(res)).toMatchObject({ error: 'insufficient_scope' })
+  })
+
   test('garbage bearer tokens are invalid_token, never 500', async () => {
     const h = setupBaseline()
     for (const header of ['Bearer', 'Bearer a b', 'Bearer \u00e9\u00e9', 'Bearer nope']) {

@@ -32,6 +32,8 @@ export interface SpecMockOptions extends MockOptions {
   hooks?: CoreHooks
   classify?: (path: string) => RecordedEndpoint | undefined
   realm?: string
+  /** A scope /api/me demands, answering 403 insufficient_scope without it. Default: none. */
+  apiRequiredScope?: string
 }
 
 /** A spec mock, with the internals a provider mock needs to extend it. */
@@ -79,6 +81,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     tokenBodyFormats: options.tokenBodyFormats ?? ['form'],
     ...(options.classify ? { classify: options.classify } : {}),
     ...(options.realm ? { realm: options.realm } : {}),
+    ...(options.apiRequiredScope ? { apiRequiredScope: options.apiRequiredScope } : {}),
   })
   return {
     provider,

@@ -20,11 +20,15 @@ interface PairModel {
   secretRepairedSinceLastRun: boolean
   lastPromptCause?: PromptCause
   firstRunAfterConnect?: { promptCause: PromptCause }
+  otherPackTouchedSinceLastRun: boolean
+  indexingChangedSinceLastRun: boolean
 }
 
 interface PackModel {
   provider: ProviderId
   secretMismatch: boolean
+  approvalRequired: boolean
+  approved: boolean
 }
 
 export interface JudgedSituation {
@@ -46,13 +50,20 @@ export class Oracle {
 
   constructor(org: OrgSpec) {
     for (const pack of org.packs) {
-      this.packs.set(pack.id, { provider: pack.provider, secretMismatch: false })
+      this.packs.set(pack.id, {
+        provider: pack.provider,
+        secretMismatch: false,
+        approvalRequired: pack.approvalRequired === true,
+        approved: false,
+      })
       for (const teammate of org.teammates) {
         this.pairs.set(key(teammate, pack.id), {
           holds: false,
           clearedSelf: false,
           othersClearedSinceLastRun: false,
           secretRepairedSinceLastRun: false,
+          otherPackTouchedSinceLastRun: false,
+          indexingChangedSinceLastRun: false,
         })
       }
     }
@@ -121,6 +132,8 @@ export class Oracle {
               provider: pack.provider,
               secretMismatch: pack.secretMismatch,
               transientTrouble: trouble(event.pack),
+              approvalMissing: pack.approvalRequired && !pack.approved,
+              approvedAfterGate: pack.approvalRequired && pack.approved,
             },
             result: step.result,
           },
@@ -154,6 +167,8 @@ export class Oracle {
       secretRepairedSinceLastRun: pair.secretRepairedSinceLastRun,
       transientTrouble,
       ...(pair.firstRunAfterConnect ? { firstRunAfterConnect: pair.firstRunAfterConnect } : {}),
+      otherPackTouchedSinceLastRun: pair.otherPackTouchedSinceLastRun,
+      indexingChangedSinceLastRun: pair.indexingChangedSinceLastRun,
     }
   }
 
@@ -171,6 +186,8 @@ export class Oracle {
           delete pair.firstRunAfterConnect
           pair.othersClearedSinceLastRun = false
           pair.secretRepairedSinceLastRun = false
+          pair.otherPackTouchedSinceLastRun = false
+          pair.indexingChangedSinceLastRun = false
         }
         break
       case 'connect': {
@@ -206,8 +223,26 @@ export class Oracle {
         }
         break
       }
+      case 'approve_app':
+        this.pack(event.pack).approved = true
+        break
+      case 'indexing':
+        for (const [k, pair] of this.pairs) if (packOfKey(k) === event.pack) pair.indexingChangedSinceLastRun = true
+        break
       default:
         break
+    }
+    this.markOtherPacksTouched(step)
+  }
+
+  /** Any event naming a pack counts as touching it; every other pack's teammates take note for pack-isolation. */
+  private markOtherPacksTouched(step: TraceStep): void {
+    const { event } = step
+    // A plain run changes nothing in the source; everything else that names a pack may.
+    if (event.type === 'run' || event.type === 'concurrent_runs' || !('pack' in event)) return
+    const touched = new Set<string>([event.pack])
+    for (const pack of touched) {
+      for (const [k, pair] of this.pairs) if (packOfKey(k) !== pack) pair.otherPackTouchedSinceLastRun = true
     }
   }
 

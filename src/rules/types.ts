@@ -52,6 +52,10 @@ export interface RunSituation {
   transientTrouble: boolean
   /** Set on the first run after a successful Connect that followed a prompt. */
   firstRunAfterConnect?: { promptCause: PromptCause }
+  /** Something happened on another pack (revoke, reset, secret change, fault, Connect) since this teammate's previous run here. */
+  otherPackTouchedSinceLastRun: boolean
+  /** The search-indexing connector was connected, disconnected or revoked since this teammate's previous run here. */
+  indexingChangedSinceLastRun: boolean
 }
 
 export interface ConnectSituation {
@@ -61,6 +65,10 @@ export interface ConnectSituation {
   provider: ProviderId
   secretMismatch: boolean
   transientTrouble: boolean
+  /** The source still needs an admin's approval of the app before anyone can connect. */
+  approvalMissing: boolean
+  /** The pack needed an approval and an admin has given it. */
+  approvedAfterGate: boolean
 }
 
 export type Situation = RunSituation | ConnectSituation

@@ -49,7 +49,10 @@ export function eventFitsOrg(org: OrgSpec, event: TimelineEvent): boolean {
     case 'update_secret':
       return pack(event.pack)?.setup === 'custom'
     case 'fault':
+    case 'approve_app':
       return pack(event.pack) !== undefined
+    case 'indexing':
+      return pack(event.pack)?.options?.['indexingConnector'] === true
     case 'concurrent_runs':
       return (
         event.runs.length > 0 &&

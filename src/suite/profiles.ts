@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.ts'
 import type { TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
-import type { OrgSpec, TimelineEvent } from '../world/types.ts'
+import type { OrgSpec, PackSpec, TimelineEvent } from '../world/types.ts'
 
 /**
  * How the conformance suite explores one provider: which orgs and policies it generates, which
@@ -18,6 +18,27 @@ export interface ProviderProfile {
   durationsMs: readonly number[]
   /** Extra event arbitraries on top of the common ones (faults, concurrency, provider events). */
   extraEvents?: ReadonlyArray<{ weight: number; arbitrary: fc.Arbitrary<TimelineEvent> }>
+  /** Scripted horizons for `policy-sets-the-pace`: the prompts a policy implies, restated from connectors.md. */
+  paceScenarios?: readonly PaceScenario[]
+}
+
+/**
+ * One teammate runs every `everyMs` for `horizonMs` and clicks Connect whenever prompted. The number
+ * of prompts must equal what the policy implies, computed by the rule from `expected` alone (not from
+ * the mock), so a mock and a manager that agree on a wrong lifetime are still caught.
+ * Choose `everyMs` longer than the access-token lifetime (every run refreshes) and away from exact
+ * TTL multiples (no ties at the boundary).
+ */
+export interface PaceScenario {
+  name: string
+  /** The pack (its id must be one of the profile's packIds); usually custom with the policy under test. */
+  pack: PackSpec
+  everyMs: number
+  horizonMs: number
+  /** The refresh-token lifetime as the source documents it: from the grant (absolute) and since last use (idle). */
+  expected: { absoluteMs: number | null; idleMs: number | null }
+  /** connectors.md section and row. */
+  source: string
 }
 
 export const CAST = ['alice', 'bob', 'carol'] as const

@@ -10,7 +10,19 @@ export interface MockFactoryInput {
   ids: IdSource
   issuer: string
   policy?: Partial<TokenPolicy>
+  /** The pack's instance (Jira site, Salesforce org, Zendesk subdomain, Databricks workspace). */
+  instance?: string
+  /** Provider-specific pack options (e.g. Zendesk `tokens: 'legacy' | 'expiring'`), validated by the factory. */
+  options?: Record<string, string | number | boolean>
+  /**
+   * The source gates consent on an admin's approval (Jira site admin, Salesforce app install, Slack app
+   * approval). The mock blocks Connect in its own dialect until `control.approve(APP_APPROVAL_KEY)`.
+   */
+  approvalRequired?: boolean
 }
+
+/** The approval key a provider mock's consent gate checks when `approvalRequired` is set. */
+export const APP_APPROVAL_KEY = 'app'
 
 export type MockFactory = (input: MockFactoryInput) => MockProvider
 

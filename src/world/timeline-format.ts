@@ -33,6 +33,10 @@ export function formatEvent(event: TimelineEvent): string {
       return `concurrently[${event.runs.map((r) => `run(${r.teammate}, ${r.pack})`).join(', ')}]`
     case 'restart_manager':
       return 'restart_manager()'
+    case 'approve_app':
+      return `approve_app(${event.pack})`
+    case 'indexing':
+      return `indexing_${event.action}(${event.pack})`
   }
 }
 

@@ -20,6 +20,11 @@ export interface PackSpec {
   scopes?: string[]
   /** Provider-specific setup (e.g. Jira deployment 'cloud' | 'data_center'); validated when the pack is defined. */
   options?: Record<string, string | number | boolean>
+  /**
+   * The source needs an admin's approval before teammates can connect (Jira site admin authorization,
+   * Salesforce app install / admin approval, Slack app approval). Starts unapproved.
+   */
+  approvalRequired?: boolean
 }
 
 export interface OrgSpec {
@@ -40,6 +45,10 @@ export type TimelineEvent =
   | { type: 'concurrent_runs'; runs: Array<{ teammate: string; pack: string }> }
   /** The manager process restarts: memory is lost, the credential store survives. */
   | { type: 'restart_manager' }
+  /** An admin approves the app in the source (Jira site admin authorizes it, Salesforce installs it, Slack approves it). */
+  | { type: 'approve_app'; pack: string }
+  /** The search-indexing connector's own OAuth app, beside the actions app in the same source (Salesforce). */
+  | { type: 'indexing'; pack: string; action: 'connect' | 'disconnect' | 'revoke' }
 
 export type TimelineEventType = TimelineEvent['type']
 

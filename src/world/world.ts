@@ -12,7 +12,8 @@ import {
 import { createMemoryCredentialStore } from '../manager/memory-store.ts'
 import { providerClient } from '../providers/index.ts'
 import { LabError } from './errors.ts'
-import { mockFactoryFor } from './mock-registry.ts'
+import { APP_APPROVAL_KEY, mockFactoryFor } from './mock-registry.ts'
+import { createIndexingConnector, type IndexingConnector } from './indexing-connector.ts'
 import { validateOrg } from './org.ts'
 import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from './types.ts'
 
@@ -28,6 +29,8 @@ export interface WorldOptions {
 interface PackRuntime {
   spec: PackSpec
   mock: MockProvider
+  /** The search-indexing connector's separate OAuth app in the same source, when the pack has one. */
+  indexing?: IndexingConnector
   descriptor: PackDescriptor
   clientId: string
   /** The secret the source currently accepts, and the one the admin console holds. */
@@ -153,6 +156,12 @@ export class World {
       case 'restart_manager':
         this.managers = this.createManagers()
         break
+      case 'approve_app':
+        this.pack(event.pack).mock.control.approve(APP_APPROVAL_KEY)
+        break
+      case 'indexing':
+        await this.indexing(event.pack, event.action)
+        break
     }
 
     const requests: TraceStep['requests'] = []
@@ -234,6 +243,12 @@ export class World {
     return this.callManager(() => manager.completeConnect(teammate, packId, location))
   }
 
+  private async indexing(packId: string, action: 'connect' | 'disconnect' | 'revoke'): Promise<void> {
+    const pack = this.pack(packId)
+    if (!pack.indexing) throw new LabError('INVALID_EVENT', `indexing(${packId}): the pack has no indexing connector (options.indexingConnector)`)
+    await pack.indexing[action]()
+  }
+
   private async callManager(call: () => Promise<unknown>): Promise<StepResult> {
     try {
       const outcome = await call()
@@ -252,7 +267,14 @@ export class World {
   private createPack(spec: PackSpec): PackRuntime {
     const origin = `http://${spec.id}.${spec.provider}.mock`
     const mockClock = new OffsetClock(this.clock)
-    const mock = mockFactoryFor(spec.provider)({ clock: mockClock, ids: this.ids, issuer: origin })
+    const mock = mockFactoryFor(spec.provider)({
+      clock: mockClock,
+      ids: this.ids,
+      issuer: origin,
+      ...(spec.instance !== undefined ? { instance: spec.instance } : {}),
+      ...(spec.options !== undefined ? { options: spec.options } : {}),
+      ...(spec.approvalRequired ? { approvalRequired: true } : {}),
+    })
     const redirectUri = `${REDIRECT_BASE}/${encodeURIComponent(spec.id)}`
     // A central app runs on the provider's defaults; only a custom app carries the org's policy.
     const client = mock.control.createClient({
@@ -277,6 +299,9 @@ export class World {
       spec,
       mock,
       descriptor,
+      ...(spec.options?.['indexingConnector'] === true
+        ? { indexing: createIndexingConnector({ mock, provider: client_, fetch: this.fetch, redirectBase: REDIRECT_BASE, packId: spec.id }) }
+        : {}),
       clientId: client.clientId,
       sourceSecret: client.clientSecret,
       consoleSecret: client.clientSecret,

@@ -10,7 +10,7 @@ export const connectResolves: RuleDefinition = {
   providers: 'all',
   judge(s) {
     if (s.kind === 'connect') {
-      if (s.secretMismatch) return undefined
+      if (s.secretMismatch || s.approvalMissing) return undefined
       return withTransient(s, {
         allowed: [OK],
         because: 'the source lets this teammate consent and the client secret matches',
