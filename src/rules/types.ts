@@ -1,6 +1,9 @@
 import type { GrantEndCause } from '../../mocks/types.ts'
 import type { BlockedContact, ConnectReason, ProviderId } from '../manager/contract.ts'
-import type { StepResult, TraceStep } from '../world/types.ts'
+import type { CreateManager } from '../manager/contract.ts'
+import type { Counterexample } from '../suite/counterexample.ts'
+import type { ProviderProfile } from '../suite/profiles.ts'
+import type { OrgSpec, StepResult, TraceStep } from '../world/types.ts'
 
 export type RuleId =
   | 'silent-refresh'
@@ -104,6 +107,30 @@ export interface RuleDefinition {
   providers: readonly ProviderId[] | 'all'
   /** Per-step judgement: the results allowed in this situation, or undefined when the rule says nothing here. */
   judge?: (situation: Situation) => Expectation | undefined
-  /** Whole-trace judgement, for rules about the source's ledger or the manager's output rather than one step. */
-  judgeTrace?: (trace: readonly TraceStep[]) => Violation[]
+  /**
+   * Whole-trace judgement, for rules about the source's ledger or the manager's output rather than one
+   * step. Called after every step with the trace so far, so a violation is reported where it happens.
+   */
+  judgeTrace?: (trace: readonly TraceStep[], org: OrgSpec) => Violation[]
+  /**
+   * A check of its own, outside the generated timelines (scripted horizons, interleaving exploration,
+   * setup validation). Runs once per provider the rule applies to.
+   */
+  standalone?: (context: StandaloneContext) => Promise<StandaloneResult>
+}
+
+export interface StandaloneContext {
+  provider: ProviderId
+  profile: ProviderProfile
+  createManager: CreateManager
+  seed: number
+  runs: number
+}
+
+export interface StandaloneResult {
+  status: 'pass' | 'fail' | 'skip'
+  runs: number
+  checks: number
+  counterexample?: Counterexample
+  note?: string
 }

@@ -76,7 +76,7 @@ export function setupEvents(org: OrgSpec): TimelineEvent[] {
 export async function checkProvider(options: ProviderCheckOptions): Promise<RuleOutcome[]> {
   const { profile } = options
   const results = new Map<RuleId, RuleOutcome>()
-  let active = [...options.rules]
+  let active = options.rules.filter((r) => r.judge !== undefined || r.judgeTrace !== undefined)
   const commandArb = eventArbitrary(profile).map((event) => new TimelineCommand(event))
   const checks = new Map<RuleId, number>()
 
@@ -174,5 +174,31 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
     }
     active = active.filter((r) => !broken.has(r.id))
   }
-  return options.rules.map((r) => results.get(r.id)!).filter((r) => r !== undefined)
+
+  for (const rule of options.rules) {
+    if (!rule.standalone) continue
+    const elapsed = startStopwatch()
+    const own = await rule.standalone({
+      provider: profile.provider,
+      profile,
+      createManager: options.createManager,
+      seed: options.seed,
+      runs: options.runs,
+    })
+    const durationMs = elapsed()
+    const previous = results.get(rule.id)
+    if (own.status === 'skip' && previous) continue
+    if (previous?.status === 'fail') continue
+    results.set(rule.id, {
+      id: rule.id,
+      provider: profile.provider,
+      status: own.status,
+      runs: (previous?.runs ?? 0) + own.runs,
+      checks: (previous?.checks ?? 0) + own.checks,
+      durationMs: (previous?.durationMs ?? 0) + durationMs,
+      ...(own.counterexample ? { counterexample: own.counterexample } : {}),
+      ...(own.note ? { note: own.note } : {}),
+    })
+  }
+  return options.rules.map((r) => results.get(r.id)).filter((r): r is RuleOutcome => r !== undefined)
 }

@@ -33,9 +33,9 @@ export function ruleAppliesTo(rule: RuleDefinition, provider: ProviderId): boole
   return rule.providers === 'all' || rule.providers.includes(provider)
 }
 
-/** A rule is checked by the suite when it has a per-step or whole-trace judge. */
+/** A rule is checked by the suite when it has a per-step or whole-trace judge or a standalone check. */
 export function ruleIsChecked(rule: RuleDefinition): boolean {
-  return rule.judge !== undefined || rule.judgeTrace !== undefined
+  return rule.judge !== undefined || rule.judgeTrace !== undefined || rule.standalone !== undefined
 }
 
 export function isRuleId(id: string): id is RuleId {
