@@ -4,10 +4,20 @@
  * provider formats are matched too, so the last line of defence works even on a user's manager output.
  */
 
+/**
+ * The IdSource prefixes that mint secrets (access/refresh tokens, codes, client secrets, PKCE
+ * verifiers, session ids). Mocks must mint every secret with one of these; non-secret ids use others.
+ */
+export const SECRET_ID_PREFIXES = ['at_', 'rt_', 'code_', 'secret_', 'verifier_', 'sid_'] as const
+
 const PATTERNS: RegExp[] = [
-  // Values minted through an IdSource: at_12, rt_3, code_9 (sequential) or at_r.<random> (crypto).
-  // Digits or `r.` only, so words such as code_reused or code_challenge survive.
-  /\b[a-z]{1,12}_(?:\d+|r\.[A-Za-z0-9_-]{16,})\b/g,
+  // Secrets minted through an IdSource with a secret prefix: at_12, rt_3, code_9 (sequential) or
+  // at_r.<random> (crypto). Digits or `r.` only, so words such as code_reused survive, and ids that
+  // are not secrets (client_1, fam_2, grant_3) stay readable.
+  new RegExp(
+    `\\b(?:${SECRET_ID_PREFIXES.map((p) => p.slice(0, -1)).join('|')})_(?:\\d+|r\\.[A-Za-z0-9_-]{16,})\\b`,
+    'g',
+  ),
   // Provider-shaped tokens that a user's manager might echo: Slack xox*, Google ya29./1//, Salesforce 00D…!…
   /\bxox[abepr](?:\.xox[bp])?-[A-Za-z0-9-]+/g,
   /\bxoxe-\d-[A-Za-z0-9-]+/g,

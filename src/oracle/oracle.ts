@@ -227,7 +227,8 @@ export class Oracle {
         this.pack(event.pack).approved = true
         break
       case 'indexing':
-        for (const [k, pair] of this.pairs) if (packOfKey(k) === event.pack) pair.indexingChangedSinceLastRun = true
+        for (const [k, pair] of this.pairs)
+          if (packOfKey(k) === event.pack) pair.indexingChangedSinceLastRun = true
         break
       default:
         break

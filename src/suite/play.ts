@@ -33,7 +33,11 @@ export function createSimulation(options: SimulationOptions): Simulation {
 export async function playAndJudge(sim: Simulation, event: TimelineEvent): Promise<TraceStep> {
   const step = await sim.world.apply(event)
   const violations = sim.oracle.judge(step, sim.rules)
-  for (const rule of sim.rules) if (rule.judgeTrace) violations.push(...rule.judgeTrace(sim.world.trace, sim.org))
+  for (const rule of sim.rules) {
+    if (!rule.judgeTrace) continue
+    sim.oracle.checks.set(rule.id, (sim.oracle.checks.get(rule.id) ?? 0) + 1)
+    violations.push(...rule.judgeTrace(sim.world.trace, sim.org))
+  }
   if (violations.length > 0) throw new RuleViolationError(violations, step)
   return step
 }

@@ -46,7 +46,9 @@ export function createIndexingConnector(input: {
       round++
       const verifier = `indexing-verifier-${round}-${'x'.repeat(43)}`
       const challenge = createHash('sha256').update(verifier).digest('base64url')
-      const url = new URL(provider.authorizationUrl(pack, { state: `indexing-${round}`, codeChallenge: challenge }))
+      const url = new URL(
+        provider.authorizationUrl(pack, { state: `indexing-${round}`, codeChallenge: challenge }),
+      )
       url.searchParams.set('login_hint', INDEXING_USER)
       const res = await input.fetch(url, { redirect: 'manual' })
       await res.body?.cancel()
@@ -54,9 +56,17 @@ export function createIndexingConnector(input: {
       if (!location) return
       const callback = provider.parseCallback(location)
       if (callback.kind !== 'code') return
-      const request = provider.tokenRequest(pack, { grantType: 'authorization_code', code: callback.code, codeVerifier: verifier })
+      const request = provider.tokenRequest(pack, {
+        grantType: 'authorization_code',
+        code: callback.code,
+        codeVerifier: verifier,
+      })
       const tokenRes = await input.fetch(request.url, request.init)
-      const parsed = provider.parseTokenResponse(tokenRes.status, {}, await tokenRes.json().catch(() => undefined))
+      const parsed = provider.parseTokenResponse(
+        tokenRes.status,
+        {},
+        await tokenRes.json().catch(() => undefined),
+      )
       if (parsed.kind === 'success') refreshToken = parsed.token.refreshToken
     },
     async disconnect() {
@@ -66,7 +76,11 @@ export function createIndexingConnector(input: {
         const res = await input.fetch(endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ token: refreshToken, client_id: pack.clientId, client_secret: pack.clientSecret }),
+          body: new URLSearchParams({
+            token: refreshToken,
+            client_id: pack.clientId,
+            client_secret: pack.clientSecret,
+          }),
         })
         await res.body?.cancel()
       }

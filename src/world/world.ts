@@ -245,7 +245,11 @@ export class World {
 
   private async indexing(packId: string, action: 'connect' | 'disconnect' | 'revoke'): Promise<void> {
     const pack = this.pack(packId)
-    if (!pack.indexing) throw new LabError('INVALID_EVENT', `indexing(${packId}): the pack has no indexing connector (options.indexingConnector)`)
+    if (!pack.indexing)
+      throw new LabError(
+        'INVALID_EVENT',
+        `indexing(${packId}): the pack has no indexing connector (options.indexingConnector)`,
+      )
     await pack.indexing[action]()
   }
 
@@ -300,7 +304,15 @@ export class World {
       mock,
       descriptor,
       ...(spec.options?.['indexingConnector'] === true
-        ? { indexing: createIndexingConnector({ mock, provider: client_, fetch: this.fetch, redirectBase: REDIRECT_BASE, packId: spec.id }) }
+        ? {
+            indexing: createIndexingConnector({
+              mock,
+              provider: client_,
+              fetch: this.fetch,
+              redirectBase: REDIRECT_BASE,
+              packId: spec.id,
+            }),
+          }
         : {}),
       clientId: client.clientId,
       sourceSecret: client.clientSecret,

@@ -4,7 +4,15 @@ import type { RuleDefinition, RuleId } from '../types.ts'
 import { adminReset } from './admin-reset.ts'
 import { connectResolves } from './connect-resolves.ts'
 import { expiryPromptsOnce } from './expiry-prompts-once.ts'
+import { indexingIndependence } from './indexing-independence.ts'
+import { longLivedStaysQuiet } from './long-lived-stays-quiet.ts'
+import { noSecretLeaks } from './no-secret-leaks.ts'
+import { packIsolation } from './pack-isolation.ts'
 import { pendingRules } from './pending.ts'
+import { policySetsThePace } from './policy-sets-the-pace.ts'
+import { siteApprovalGate } from './site-approval-gate.ts'
+import { triageMatchesTable } from './triage-matches-table.ts'
+import { unsupportedSetupRejected } from './unsupported-setup-rejected.ts'
 import { revocationPrompts } from './revocation-prompts.ts'
 import { secretMismatchIsAdmin } from './secret-mismatch-is-admin.ts'
 import { silentRefresh } from './silent-refresh.ts'
@@ -16,10 +24,18 @@ export const RULES: readonly RuleDefinition[] = [
   expiryPromptsOnce,
   revocationPrompts,
   secretMismatchIsAdmin,
+  siteApprovalGate,
+  packIsolation,
+  indexingIndependence,
   adminReset,
+  longLivedStaysQuiet,
+  ...pendingRules,
+  policySetsThePace,
   transientNeverPrompts,
   connectResolves,
-  ...pendingRules,
+  unsupportedSetupRejected,
+  triageMatchesTable,
+  noSecretLeaks,
 ]
 
 export function ruleById(id: string): RuleDefinition {

@@ -1,0 +1,66 @@
+import { DAY_MS, HOUR_MS } from '../../clock.ts'
+import { scriptedCounterexample, playScripted } from '../../suite/scripted.ts'
+import type { OrgSpec } from '../../world/types.ts'
+import { healthy, OK, withTransient } from '../allowed.ts'
+import type { RuleDefinition } from '../types.ts'
+
+const DAYS = 365
+
+/** Every run of a daily Zendesk user must succeed: the quiet the troubleshooting page promises. */
+const everyRunOk: RuleDefinition = {
+  id: 'long-lived-stays-quiet',
+  statement: '',
+  source: '',
+  providers: ['zendesk'],
+  judge: (s) =>
+    s.kind === 'run'
+      ? { allowed: [OK], because: 'a teammate who uses Zendesk daily is never asked to reconnect' }
+      : undefined,
+}
+
+export const longLivedStaysQuiet: RuleDefinition = {
+  id: 'long-lived-stays-quiet',
+  statement:
+    'Zendesk teammates who use it daily are not asked to reconnect, on legacy non-expiring and on new expiring tokens alike.',
+  source:
+    'Troubleshooting page, Zendesk: "Zendesk access tokens are long-lived, so teammates should not need to reconnect Zendesk actions on a daily basis."',
+  providers: ['zendesk'],
+  judge(s) {
+    if (s.kind !== 'run' || !healthy(s)) return undefined
+    return withTransient(s, { allowed: [OK], because: 'Zendesk grants are long-lived and this one is alive' })
+  },
+  async standalone({ provider, profile, createManager }) {
+    const pack = profile.packIds[0]!
+    let checks = 0
+    for (const tokens of ['legacy', 'expiring'] as const) {
+      const org: OrgSpec = {
+        teammates: ['alice'],
+        packs: [{ id: pack, provider, setup: 'custom', options: { tokens } }],
+      }
+      const run = await playScripted({
+        org,
+        createManager,
+        rules: [everyRunOk],
+        async script(play) {
+          await play({ type: 'connect', teammate: 'alice', pack })
+          for (let day = 1; day <= DAYS; day++) {
+            // Daily, at a slightly different hour each day, as people do.
+            await play({ type: 'advance', ms: DAY_MS + ((day % 5) - 2) * HOUR_MS })
+            await play({ type: 'run', teammate: 'alice', pack })
+            checks++
+          }
+        },
+      })
+      if (run.violations.length > 0) {
+        return {
+          status: 'fail',
+          runs: 2,
+          checks,
+          counterexample: scriptedCounterexample('long-lived-stays-quiet', provider, org, run),
+          note: `a daily user on ${tokens} tokens was asked to reconnect`,
+        }
+      }
+    }
+    return { status: 'pass', runs: 2, checks }
+  },
+}
