@@ -218,11 +218,20 @@ export function createSpecApp(options: SpecAppOptions): Hono {
       const codeVerifier = params['code_verifier']
       if (code === undefined) return oauthFailure(c, missing('code'), grantType)
       if (codeVerifier === undefined) return oauthFailure(c, missing('code_verifier'), grantType)
-      outcome = core.exchangeCode(client, { code, codeVerifier, redirectUri: params['redirect_uri'] })
+      outcome = core.exchangeCode(client, {
+        code,
+        codeVerifier,
+        redirectUri: params['redirect_uri'],
+        tokenRequest: params,
+      })
     } else {
       const refreshToken = params['refresh_token']
       if (refreshToken === undefined) return oauthFailure(c, missing('refresh_token'), grantType)
-      outcome = core.refresh(client, { refreshToken, scope: params['scope'] }, requestState(c).fault)
+      outcome = core.refresh(
+        client,
+        { refreshToken, scope: params['scope'], tokenRequest: params },
+        requestState(c).fault,
+      )
     }
     if (!outcome.ok) return oauthFailure(c, outcome, grantType)
     return oauthResponse(c, dialect.tokenSuccess(outcome.issued))

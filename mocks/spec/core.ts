@@ -135,10 +135,32 @@ export interface CoreHooks {
     policy: TokenPolicy
     authorizeQuery: Record<string, string>
     earlierFamilies: readonly FamilyRecord[]
+    /** The token request's parameters (secrets included: read them, never record them). */
+    tokenRequest?: Readonly<Record<string, string>>
   }): boolean
   /** Runs after a code exchange created a family (Salesforce: evict the oldest beyond five per user). */
   afterFamilyCreated?(
     ctx: { familyId: string; login: string; clientId: string },
+    core: AuthorizationCore,
+  ): void
+  /**
+   * The policy that governs one family's TTLs, given its client's (Google: Testing-mode expiry spares
+   * sign-in-only scopes; a Workspace reauth period). Must be pure: grantTruth reads it. Default: the client's.
+   */
+  familyPolicy?(family: FamilyRecord, clientPolicy: TokenPolicy): TokenPolicy
+  /**
+   * The wire value of a freshly minted token (Google `ya29.…`, Salesforce `00D…!…`). `minted` comes
+   * from the IdSource and must appear in the result unchanged, so src/redact.ts still recognises it.
+   */
+  tokenValue?(kind: 'access' | 'refresh', minted: string): string
+  /**
+   * Runs when a successful token request is about to mint a family's next tokens, with the request's
+   * parameters (secrets included: read, never record). Zendesk remembers the lifetimes the client asked
+   * for (read back through familyPolicy, which then also sets the access token's lifetime) and deletes
+   * the family's previous access token.
+   */
+  beforeMint?(
+    ctx: { grantType: GrantType; family: FamilyRecord; tokenRequest: Readonly<Record<string, string>> },
     core: AuthorizationCore,
   ): void
 }
@@ -159,11 +181,20 @@ export interface AuthorizationCore {
   clientAuthFailed(clientId: string | undefined, reason: ErrorReason, description: string): CoreError
   exchangeCode(
     client: ClientRecord,
-    input: { code: string; redirectUri: string | undefined; codeVerifier: string },
+    input: {
+      code: string
+      redirectUri: string | undefined
+      codeVerifier: string
+      tokenRequest?: Readonly<Record<string, string>>
+    },
   ): TokenOutcome
   refresh(
     client: ClientRecord,
-    input: { refreshToken: string; scope: string | undefined },
+    input: {
+      refreshToken: string
+      scope: string | undefined
+      tokenRequest?: Readonly<Record<string, string>>
+    },
     fault?: Fault['kind'],
   ): TokenOutcome
   /** RFC 7009 §2.2: unknown tokens and other clients' tokens are silently ignored. */
@@ -196,6 +227,14 @@ interface FamilyEnd {
 export function createAuthorizationCore(deps: AuthorizationCoreDeps): AuthorizationCore {
   const { store, clock, ids } = deps
   const log = (event: LedgerEvent): void => store.appendLedger(event)
+  const familyPolicy = (family: FamilyRecord): TokenPolicy => {
+    const policy = store.policyFor(family.clientId)
+    return deps.hooks?.familyPolicy?.(family, policy) ?? policy
+  }
+  const mintValue = (kind: 'access' | 'refresh', prefix: string): string => {
+    const minted = ids.next(prefix)
+    return deps.hooks?.tokenValue?.(kind, minted) ?? minted
+  }
 
   /** The TTL deadline a live family runs into first, under the client's current policy. */
   function ttlDeadline(family: FamilyRecord, policy: TokenPolicy): FamilyEnd | null {
@@ -215,7 +254,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
   function peekEnd(family: FamilyRecord, now: number): FamilyEnd | null {
     if (family.endedAtMs !== null && family.endCause !== null)
       return { cause: family.endCause, atMs: family.endedAtMs }
-    const deadline = ttlDeadline(family, store.policyFor(family.clientId))
+    const deadline = ttlDeadline(family, familyPolicy(family))
     return deadline !== null && now >= deadline.atMs ? deadline : null
   }
 
@@ -252,8 +291,8 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
     now: number,
   ): { value: string; expiresInSec: number | null } {
     // An access token never outlives its family's absolute end, whatever its own lifetime says.
-    const absoluteEnd =
-      policy.refreshAbsoluteTtlMs === null ? null : family.createdAtMs + policy.refreshAbsoluteTtlMs
+    const absoluteTtlMs = familyPolicy(family).refreshAbsoluteTtlMs
+    const absoluteEnd = absoluteTtlMs === null ? null : family.createdAtMs + absoluteTtlMs
     let expiresAtMs: number | null
     let expiresInSec: number | null = null
     if (policy.accessTokenTtlMs === null) {
@@ -264,7 +303,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       // Rounded down: a client that believes its token dies a little early refreshes in time.
       expiresInSec = Math.max(0, Math.floor((expiresAtMs - now) / 1000))
     }
-    const value = ids.next('at_')
+    const value = mintValue('access', 'at_')
     store.createToken({
       value,
       kind: 'access',
@@ -279,7 +318,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
   }
 
   function mintRefreshToken(family: FamilyRecord, now: number): string {
-    const value = ids.next('rt_')
+    const value = mintValue('refresh', 'rt_')
     store.createToken({
       value,
       kind: 'refresh',
@@ -491,6 +530,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
           policy,
           authorizeQuery: JSON.parse(code.queryJson) as Record<string, string>,
           earlierFamilies,
+          tokenRequest: input.tokenRequest ?? {},
         }) ?? policy.issueRefreshTokens
       const family = store.createFamily({
         id: ids.next('fam_'),
@@ -503,7 +543,11 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       })
       store.patchCode(code.value, { usedAtMs: now, familyId: family.id })
       const scope = splitScope(code.scope)
-      const access = mintAccessToken(family, scope, policy, now)
+      deps.hooks?.beforeMint?.(
+        { grantType: 'authorization_code', family, tokenRequest: input.tokenRequest ?? {} },
+        core,
+      )
+      const access = mintAccessToken(family, scope, familyPolicy(family), now)
       const refreshToken = withRefresh ? mintRefreshToken(family, now) : undefined
       log({
         type: 'code_exchanged',
@@ -593,9 +637,14 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
         scope = requested
       }
 
+      deps.hooks?.beforeMint?.(
+        { grantType: 'refresh_token', family, tokenRequest: input.tokenRequest ?? {} },
+        core,
+      )
       store.patchFamily(family.id, { lastRefreshAtMs: now })
-      const refreshToken = policy.rotation ? mintRefreshToken(family, now) : undefined
-      const access = mintAccessToken(family, scope, policy, now)
+      const issuing = familyPolicy(family)
+      const refreshToken = issuing.rotation ? mintRefreshToken(family, now) : undefined
+      const access = mintAccessToken(family, scope, issuing, now)
       logRefresh('issued')
       return {
         ok: true,

@@ -5,6 +5,12 @@
  */
 import type { ProviderId } from '../manager/contract.ts'
 import { baselineClient } from './baseline.ts'
+import { databricksClient } from './databricks.ts'
+import { zendeskClient } from './zendesk.ts'
+import { jiraClient } from './jira.ts'
+import { slackClient } from './slack.ts'
+import { salesforceClient } from './salesforce.ts'
+import { googleClient } from './google.ts'
 import type { ProviderClient } from './types.ts'
 
 export type * from './types.ts'
@@ -32,6 +38,12 @@ export {
 
 const PROVIDER_CLIENTS: Partial<Record<ProviderId, ProviderClient>> = {
   baseline: baselineClient,
+  zendesk: zendeskClient,
+  databricks: databricksClient,
+  jira: jiraClient,
+  slack: slackClient,
+  salesforce: salesforceClient,
+  google: googleClient,
 }
 
 /** Thrown for a provider id with no client-side implementation yet; `code` is stable for callers to match. */

@@ -37,7 +37,10 @@ export function renderTrace(trace: readonly TraceStep[], violations: readonly Vi
 export function formatCounterexample(ce: Counterexample): string {
   const org = `org: teammates ${ce.org.teammates.join(', ')}; packs ${ce.org.packs
     .map(
-      (p) => `${p.id} (${p.provider}, ${p.setup}${p.policy ? `, policy ${JSON.stringify(p.policy)}` : ''})`,
+      (p) =>
+        `${p.id} (${p.provider}, ${p.setup}${p.instance ? `, instance ${p.instance}` : ''}${p.approvalRequired ? ', approval required' : ''}${
+          p.options ? `, options ${JSON.stringify(p.options)}` : ''
+        }${p.policy ? `, policy ${JSON.stringify(p.policy)}` : ''})`,
     )
     .join('; ')}`
   return [

@@ -2,7 +2,14 @@ import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.ts'
 import type { TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
+import type { RuleId } from '../rules/types.ts'
 import type { OrgSpec, PackSpec, TimelineEvent } from '../world/types.ts'
+import { databricksProfile } from './profiles/databricks.ts'
+import { zendeskProfile } from './profiles/zendesk.ts'
+import { jiraProfile } from './profiles/jira.ts'
+import { slackProfile } from './profiles/slack.ts'
+import { salesforceProfile } from './profiles/salesforce.ts'
+import { googleProfile } from './profiles/google.ts'
 
 /**
  * How the conformance suite explores one provider: which orgs and policies it generates, which
@@ -20,6 +27,29 @@ export interface ProviderProfile {
   extraEvents?: ReadonlyArray<{ weight: number; arbitrary: fc.Arbitrary<TimelineEvent> }>
   /** Scripted horizons for `policy-sets-the-pace`: the prompts a policy implies, restated from connectors.md. */
   paceScenarios?: readonly PaceScenario[]
+  /**
+   * How to set this provider up with rotating refresh tokens, for the scheduled interleavings of
+   * `rotation-is-durable` (src/suite/interleavings.ts). Absent: the provider never rotates, or its
+   * profile does not say how; the exploration then skips rotation-is-durable for it.
+   */
+  rotating?: RotatingSetup
+  /**
+   * Rules that apply to the provider in general but can never arise in its world, with the reason
+   * (e.g. Slack refresh tokens have no lifetime, so no policy ever ends a grant). Reported as `skip`
+   * with that reason, never as a pass.
+   */
+  notApplicable?: Partial<Record<RuleId, string>>
+}
+
+/** A rotating setup of one provider, for exploring concurrent refreshes, restarts and lost answers. */
+export interface RotatingSetup {
+  /** Orgs of 1-3 teammates whose single pack rotates refresh tokens (the source's default or a custom app's policy). */
+  org: fc.Arbitrary<OrgSpec>
+  /**
+   * Clock jumps that make a refresh due (the access token inside the manager's refresh margin, or
+   * expired; for a source without expires_in, past the session's end) while the grant stays alive.
+   */
+  refreshDueMs: readonly number[]
 }
 
 /**
@@ -97,7 +127,37 @@ const baselineProfile: ProviderProfile = {
   ],
 }
 
+/** The baseline with rotation on: every leeway (none, 3 s, Atlassian's 10 min) and both reuse reactions. */
+const baselineRotating: RotatingSetup = {
+  org: fc
+    .record({
+      teammateCount: fc.integer({ min: 1, max: 2 }),
+      accessTokenTtlMs: fc.constantFrom(5 * MINUTE_MS, HOUR_MS),
+      reuseLeewayMs: fc.constantFrom(0, 3000, 10 * MINUTE_MS),
+      reuseAfterLeeway: fc.constantFrom('reject' as const, 'revoke_family' as const),
+    })
+    .map(({ teammateCount, ...policy }) => ({
+      teammates: CAST.slice(0, teammateCount),
+      packs: [
+        {
+          id: 'baseline',
+          provider: 'baseline' as const,
+          setup: 'custom' as const,
+          policy: { ...policy, rotation: true, refreshIdleTtlMs: 30 * DAY_MS, refreshAbsoluteTtlMs: null },
+        },
+      ],
+    })),
+  refreshDueMs: [4 * MINUTE_MS, HOUR_MS + MINUTE_MS],
+}
+baselineProfile.rotating = baselineRotating
+
 const profiles = new Map<ProviderId, ProviderProfile>([['baseline', baselineProfile]])
+profiles.set('zendesk', zendeskProfile)
+profiles.set('databricks', databricksProfile)
+profiles.set('jira', jiraProfile)
+profiles.set('slack', slackProfile)
+profiles.set('salesforce', salesforceProfile)
+profiles.set('google', googleProfile)
 
 export function registerProfile(profile: ProviderProfile): void {
   profiles.set(profile.provider, profile)

@@ -50,7 +50,9 @@ export function createIndexingConnector(input: {
         provider.authorizationUrl(pack, { state: `indexing-${round}`, codeChallenge: challenge }),
       )
       url.searchParams.set('login_hint', INDEXING_USER)
-      const res = await input.fetch(url, { redirect: 'manual' })
+      // A network failure (an injected reset) leaves the connector unconnected, as a real one would be.
+      const res = await input.fetch(url, { redirect: 'manual' }).catch(() => undefined)
+      if (!res) return
       await res.body?.cancel()
       const location = res.headers.get('location')
       if (!location) return
@@ -61,7 +63,8 @@ export function createIndexingConnector(input: {
         code: callback.code,
         codeVerifier: verifier,
       })
-      const tokenRes = await input.fetch(request.url, request.init)
+      const tokenRes = await input.fetch(request.url, request.init).catch(() => undefined)
+      if (!tokenRes) return
       const parsed = provider.parseTokenResponse(
         tokenRes.status,
         {},
@@ -73,16 +76,18 @@ export function createIndexingConnector(input: {
       // The connector forgets its tokens and, where the source has one, calls its revocation endpoint.
       const endpoint = pack.endpoints.revoke
       if (endpoint && refreshToken) {
-        const res = await input.fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            token: refreshToken,
-            client_id: pack.clientId,
-            client_secret: pack.clientSecret,
-          }),
-        })
-        await res.body?.cancel()
+        const res = await input
+          .fetch(endpoint, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              token: refreshToken,
+              client_id: pack.clientId,
+              client_secret: pack.clientSecret,
+            }),
+          })
+          .catch(() => undefined)
+        await res?.body?.cancel()
       }
       refreshToken = undefined
     },

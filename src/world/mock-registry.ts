@@ -1,6 +1,12 @@
 import type { Clock } from '../clock.ts'
 import type { IdSource } from '../ids.ts'
 import { createBaselineMock } from '../../mocks/spec/index.ts'
+import { createZendeskMockFromInput } from '../../mocks/zendesk/index.ts'
+import { createDatabricksMockFromInput } from '../../mocks/databricks/index.ts'
+import { createJiraMockFromInput } from '../../mocks/jira/index.ts'
+import { createSlackMockFromInput } from '../../mocks/slack/index.ts'
+import { createSalesforceMockFromInput } from '../../mocks/salesforce/index.ts'
+import { createGoogleMockFromInput } from '../../mocks/google/index.ts'
 import type { MockProvider, TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import { LabError } from './errors.ts'
@@ -29,6 +35,12 @@ export type MockFactory = (input: MockFactoryInput) => MockProvider
 /** Server-side mock per provider. Connector mocks register here as they land. */
 const factories: Partial<Record<ProviderId, MockFactory>> = {
   baseline: (input) => createBaselineMock(input),
+  zendesk: (input) => createZendeskMockFromInput(input),
+  databricks: (input) => createDatabricksMockFromInput(input),
+  jira: (input) => createJiraMockFromInput(input),
+  slack: (input) => createSlackMockFromInput(input),
+  salesforce: (input) => createSalesforceMockFromInput(input),
+  google: (input) => createGoogleMockFromInput(input),
 }
 
 export function registerMockFactory(provider: ProviderId, factory: MockFactory): void {

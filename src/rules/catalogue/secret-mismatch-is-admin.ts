@@ -10,7 +10,8 @@ export const secretMismatchIsAdmin: RuleDefinition = {
   providers: 'all',
   judge(s) {
     if (s.kind === 'connect') {
-      if (!s.secretMismatch) return undefined
+      // An unapproved app stops Connect at the source before the secret is used: site-approval-gate judges it.
+      if (!s.secretMismatch || s.approvalMissing) return undefined
       return withTransient(s, {
         allowed: [ASK_ADMIN],
         because: 'the console holds a client secret the source no longer accepts',

@@ -1,0 +1,57 @@
+/**
+ * Reading a pack's provider-specific options (`PackSpec.options`, which reach a mock factory as
+ * `MockFactoryInput.options`): every key must be known and every value one of the allowed ones, so a
+ * typo in a scenario file fails loudly, naming the provider and the option, instead of silently
+ * running the default.
+ */
+
+export type PackOptionValue = string | number | boolean
+
+export class PackOptionError extends RangeError {
+  override name = 'PackOptionError'
+}
+
+/** Refuses any key the provider does not define. */
+export function checkOptionKeys(
+  provider: string,
+  options: Readonly<Record<string, PackOptionValue>> | undefined,
+  known: readonly string[],
+): void {
+  for (const key of Object.keys(options ?? {})) {
+    if (!known.includes(key)) {
+      throw new PackOptionError(
+        `${provider}: unknown pack option "${key}" (known: ${known.length === 0 ? 'none' : known.join(', ')})`,
+      )
+    }
+  }
+}
+
+/** One of `allowed` (numbers may arrive as numbers or digit strings); undefined when the option is absent. */
+export function enumOption<T extends string>(
+  provider: string,
+  options: Readonly<Record<string, PackOptionValue>> | undefined,
+  key: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = options?.[key]
+  if (value === undefined) return undefined
+  const text = typeof value === 'number' ? String(value) : value
+  if (typeof text === 'string' && (allowed as readonly string[]).includes(text)) return text as T
+  throw new PackOptionError(
+    `${provider}: options.${key} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`,
+  )
+}
+
+export function booleanOption(
+  provider: string,
+  options: Readonly<Record<string, PackOptionValue>> | undefined,
+  key: string,
+): boolean | undefined {
+  const value = options?.[key]
+  if (value === undefined) return undefined
+  if (typeof value !== 'boolean')
+    throw new PackOptionError(
+      `${provider}: options.${key} must be true or false, got ${JSON.stringify(value)}`,
+    )
+  return value
+}

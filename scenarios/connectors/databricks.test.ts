@@ -1,0 +1,136 @@
+/**
+ * Databricks, end to end: the reference manager passes the conformance suite on the Databricks
+ * profile (central and custom token access policies, with and without single-use refresh tokens);
+ * the scripted horizons prompt exactly as often as the refresh-token policy implies (7 days vs 90
+ * days, single-use with an absolute session lifetime); and a manager that reads Databricks'
+ * `invalid_request` "Refresh token is invalid" as a passing hiccup (so it retries forever instead of
+ * asking to reconnect) is caught with a shrunk counterexample.
+ */
+import { describe, expect, it } from 'vitest'
+import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
+import {
+  createManager as referenceManager,
+  createReferenceManager,
+} from '../../src/manager/reference-manager.ts'
+import { extendBaseline } from '../../src/providers/baseline.ts'
+import { databricksClient } from '../../src/providers/databricks.ts'
+import { providerClient } from '../../src/providers/index.ts'
+import type { ProviderClient } from '../../src/providers/types.ts'
+import { oauthErrorCode } from '../../src/providers/wire.ts'
+import { RULES, ruleAppliesTo, ruleById, ruleIsChecked } from '../../src/rules/catalogue/index.ts'
+import { checkProvider } from '../../src/suite/check-provider.ts'
+import { runConformance } from '../../src/suite/conformance.ts'
+import { formatCounterexample } from '../../src/suite/counterexample.ts'
+import { replayTimeline } from '../../src/suite/play.ts'
+import { profileFor } from '../../src/suite/profiles.ts'
+import { databricksPaceScenarios } from '../../src/suite/profiles/databricks.ts'
+import { expectedPrompts, playPace } from './support/scripted-pace.ts'
+
+const SEED = 20261128
+const RUNS = 150
+
+/**
+ * Reads every invalid_request from the token endpoint as the source's passing trouble: the manager
+ * backs off and retries, and tells the teammate to try later, forever, while the grant is long dead.
+ * One change to the reference: the provider dialect's failure classification, through `parts.providerFor`.
+ */
+const { id: _id, parseTokenResponse: _parse, ...databricksDialect } = databricksClient
+// Rebuilt with extendBaseline: a plain spread would keep a parseTokenResponse bound to the reference
+// classification, and the mutant would never be consulted on an HTTP error.
+const invalidRequestIsTransient: ProviderClient = extendBaseline('databricks', {
+  ...databricksDialect,
+  classifyTokenFailure: (status, headers, body, networkError, nowMs) =>
+    networkError === undefined && oauthErrorCode(body) === 'invalid_request'
+      ? { kind: 'transient', detail: 'token endpoint answered invalid_request; retrying' }
+      : databricksClient.classifyTokenFailure(status, headers, body, networkError, nowMs),
+})
+
+const retriesForever: CreateManager = (env) =>
+  createReferenceManager(env, {
+    parts: {
+      providerFor: (pack: PackDescriptor) =>
+        pack.provider === 'databricks' ? invalidRequestIsTransient : providerClient(pack.provider),
+    },
+  })
+
+describe('databricks: the reference manager', () => {
+  it('passes every checked rule on the Databricks profile, and every checked rule was exercised', async () => {
+    const report = await runConformance({
+      createManager: referenceManager,
+      managerLabel: 'reference',
+      seed: SEED,
+      runs: RUNS,
+      providers: ['databricks'],
+    })
+    const failures = report.rules
+      .filter((r) => r.status === 'fail')
+      .map((r) => `${r.id}: ${r.counterexample ? formatCounterexample(r.counterexample) : (r.note ?? '')}`)
+    expect(failures).toEqual([])
+    for (const rule of RULES.filter((r) => ruleAppliesTo(r, 'databricks') && ruleIsChecked(r))) {
+      const row = report.rules.find((r) => r.id === rule.id)
+      expect(row?.status, rule.id).toBe('pass')
+      expect(row?.checks, `${rule.id} was never exercised`).toBeGreaterThan(0)
+    }
+  }, 300_000)
+
+  it('policy sets the pace (scripted): prompts match the refresh-token lifetime, 7 days vs 90 days, single-use with an absolute session', async () => {
+    const seen: string[] = []
+    for (const scenario of databricksPaceScenarios) {
+      const played = await playPace(scenario, referenceManager)
+      expect(played.unexpected, scenario.name).toEqual([])
+      expect(played.prompts, scenario.name).toBe(expectedPrompts(scenario))
+      seen.push(`${scenario.name}: ${played.prompts} prompts on days ${played.promptDays.join(', ')}`)
+    }
+    // What the policies imply, restated: a 7-day token prompts weekly, a 90-day one twice in 200 days.
+    const [central, sevenDays, ninetyDays, singleUseSession, singleUseIdle] = databricksPaceScenarios
+    expect(expectedPrompts(central!)).toBe(8)
+    expect(expectedPrompts(sevenDays!)).toBe(8)
+    expect(expectedPrompts(ninetyDays!)).toBe(2)
+    expect(expectedPrompts(singleUseSession!)).toBe(3)
+    expect(expectedPrompts(singleUseIdle!)).toBe(7)
+    expect(seen).toHaveLength(databricksPaceScenarios.length)
+  }, 120_000)
+})
+
+describe('databricks: a manager ignorant of the dialect is caught', () => {
+  it('expiry-prompts-once catches a manager that retries "Refresh token is invalid" forever, with a shrunk counterexample', async () => {
+    const rule = ruleById('expiry-prompts-once')
+    const [outcome] = await checkProvider({
+      profile: profileFor('databricks')!,
+      createManager: retriesForever,
+      rules: [rule],
+      seed: SEED,
+      runs: RUNS,
+    })
+    expect(outcome?.status).toBe('fail')
+    const ce = outcome!.counterexample!
+    const text = formatCounterexample(ce)
+    console.log(text)
+    expect(ce.reproduced).toBe(true)
+    expect(ce.events.filter((e) => e.type !== 'advance').length).toBeLessThanOrEqual(6)
+    expect(text).toContain('✗ expiry-prompts-once')
+    expect(text).toMatch(/retry_later/)
+
+    const again = await replayTimeline({
+      org: ce.org,
+      createManager: retriesForever,
+      rules: [rule],
+      events: ce.events,
+    })
+    expect(again.violations.map((v) => v.rule)).toContain('expiry-prompts-once')
+    const reference = await replayTimeline({
+      org: ce.org,
+      createManager: referenceManager,
+      rules: [rule],
+      events: ce.events,
+    })
+    expect(reference.violations).toEqual([])
+  }, 300_000)
+
+  it('the scripted horizon catches it too: the 7-day policy never prompts, the teammate is told to retry instead', async () => {
+    const played = await playPace(databricksPaceScenarios[1]!, retriesForever)
+    expect(played.prompts).toBe(0)
+    expect(played.unexpected.length).toBeGreaterThan(40)
+    expect(played.unexpected[0]).toMatch(/retry_later/)
+  }, 120_000)
+})
