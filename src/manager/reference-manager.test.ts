@@ -9,6 +9,7 @@ import {
   createManager,
   createReferenceManager,
   credentialKey,
+  LEASE_EXTRA,
   type ReferenceManagerOptions,
   TokenManagerError,
 } from './reference-manager.ts'
@@ -300,70 +301,88 @@ describe('reference manager: concurrency', () => {
     expect(refreshes(s.source)).toHaveLength(1)
   })
 
-  it('two instances over one store: the CAS loser adopts the winner and never writes back its own pair', async () => {
-    // Slack's race: the source honours the same refresh token twice and mints two different pairs.
-    const s = setup({ acceptRetiredRefreshTokens: true })
+  it('two instances over one store: only the lease holder presents the refresh token; the other waits and adopts its result', async () => {
+    // Changed with the lease design: before it, both instances presented the same refresh token and the
+    // CAS loser adopted the winner; on a single-use source the second presentation is already the bug.
+    const clock = new ManualClock(undefined, { autoAdvanceOnSleep: false })
+    const source = createFakeSource({ clock })
+    const store = createMemoryCredentialStore()
+    const s: Setup = {
+      clock,
+      source,
+      store,
+      manager: createReferenceManager({ fetch: source.fetch, clock, packs: [source.pack()], store }),
+      newInstance: () =>
+        createReferenceManager({ fetch: source.fetch, clock, packs: [source.pack()], store }),
+    }
     await seed(s)
-    s.clock.advance(HOUR_MS)
-    const writes: Array<{ ok: boolean; refreshToken: string | undefined }> = []
+    clock.advance(HOUR_MS)
+    const writes: Array<{ ok: boolean; refreshToken: string | undefined; leased: boolean }> = []
     const spyStore: CredentialStore = {
-      get: (key) => s.store.get(key),
-      keys: () => s.store.keys(),
+      get: (key) => store.get(key),
+      keys: () => store.keys(),
       async compareAndSet(key, version, next) {
-        const ok = await s.store.compareAndSet(key, version, next)
-        writes.push({ ok, refreshToken: next?.refreshToken })
+        const ok = await store.compareAndSet(key, version, next)
+        writes.push({
+          ok,
+          refreshToken: next?.refreshToken,
+          leased: next?.extras?.[LEASE_EXTRA] !== undefined,
+        })
         return ok
       },
     }
     const make = () =>
-      createReferenceManager({
-        fetch: s.source.fetch,
-        clock: s.clock,
-        packs: [s.source.pack()],
-        store: spyStore,
-      })
+      createReferenceManager({ fetch: source.fetch, clock, packs: [source.pack()], store: spyStore })
     const a = make()
     const b = make()
-    s.source.hold()
-    const runA = a.run('alice', 'pack-a', s.source.callApi)
-    await s.source.waitForParked(1)
-    const runB = b.run('alice', 'pack-a', s.source.callApi)
-    await s.source.waitForParked(2)
-    s.source.releaseNext()
+    const seeded = await stored(s)
+    source.hold()
+    const runA = a.run('alice', 'pack-a', source.callApi)
+    await source.waitForParked(1)
+    const runB = b.run('alice', 'pack-a', source.callApi)
+    // B finds A's lease and waits (a sleeper on the clock) instead of presenting the same token.
+    for (let i = 0; i < 20 && clock.pendingSleepers() === 0; i++) await yieldToEventLoop()
+    expect(clock.pendingSleepers()).toBe(1)
+    source.releaseNext()
     expect(await runA).toEqual({ kind: 'ok' })
     const winner = await stored(s)
-    s.source.releaseNext()
+    clock.advance(100)
     expect(await runB).toEqual({ kind: 'ok' })
 
-    expect(refreshes(s.source)).toHaveLength(2)
+    expect(refreshes(source)).toHaveLength(1)
     expect(writes).toEqual([
-      { ok: true, refreshToken: winner?.refreshToken },
-      { ok: false, refreshToken: expect.any(String) },
+      { ok: true, refreshToken: seeded?.refreshToken, leased: true },
+      { ok: true, refreshToken: winner?.refreshToken, leased: false },
     ])
-    expect(await stored(s)).toEqual(winner)
-    expect(s.source.apiTokens()).toEqual([winner?.accessToken, winner?.accessToken])
+    expect(winner?.extras?.[LEASE_EXTRA]).toBeUndefined()
+    expect(source.apiTokens()).toEqual([winner?.accessToken, winner?.accessToken])
   })
 
-  it('a permanent failure after a concurrent rotation re-reads instead of deleting', async () => {
-    // Strict rotation: whoever presents the retired token second gets invalid_grant.
+  it('a permanent failure after the row changed under the lease re-reads instead of deleting', async () => {
+    // Changed with the lease design: another instance can no longer present the same token, but a
+    // Connect (another process) can replace the row while our refresh of the old grant is in flight.
     const s = setup()
     await seed(s)
     s.clock.advance(HOUR_MS)
-    const a = s.newInstance()
-    const b = s.newInstance()
+    s.source.revokeAll()
     s.source.hold()
-    const runA = a.run('alice', 'pack-a', s.source.callApi)
+    const run = s.manager.run('alice', 'pack-a', s.source.callApi)
     await s.source.waitForParked(1)
-    const runB = b.run('alice', 'pack-a', s.source.callApi)
-    await s.source.waitForParked(2)
-    expect(s.source.tokenRequests().map((r) => r.status)).toEqual([200, 400])
+    expect(s.source.tokenRequests().map((r) => r.status)).toEqual([400])
+    const current = await s.store.get(KEY)
+    const fresh = s.source.seedGrant()
+    const reconnected: StoredCredential = {
+      accessToken: fresh.accessToken,
+      refreshToken: fresh.refreshToken,
+      accessTokenExpiresAt: s.clock.now() + HOUR_MS,
+      scopes: ['read'],
+      obtainedAt: s.clock.now(),
+    }
+    expect(await s.store.compareAndSet(KEY, current!.version, reconnected)).toBe(true)
     s.source.releaseNext()
-    expect(await runA).toEqual({ kind: 'ok' })
-    const rotated = await stored(s)
-    s.source.releaseNext()
-    expect(await runB).toEqual({ kind: 'ok' })
-    expect(await stored(s)).toEqual(rotated)
-    expect(s.source.liveRefreshTokens()).toEqual([rotated?.refreshToken])
+    expect(await run).toEqual({ kind: 'ok' })
+    expect(await stored(s)).toEqual(reconnected)
+    expect(s.source.apiTokens()).toEqual([fresh.accessToken])
   })
 
   it('a restart (new instance over the same store) keeps the grant', async () => {

@@ -1,13 +1,28 @@
 /**
  * The reference token manager (DESIGN.md §4): refresh near expiry or on a 401, single-flight per
- * (teammate, pack) inside the process, compare-and-swap across processes, persist the new refresh
- * token before using the new access token, and map every failure to exactly one of four classes so
- * that only a dead grant ever asks a teammate to reconnect.
+ * (teammate, pack) inside the process, a lease with a fencing token across processes, persist the new
+ * refresh token before using the new access token, and map every failure to exactly one of four
+ * classes so that only a dead grant ever asks a teammate to reconnect.
  *
  * State: credentials live only in the store (re-read on every call), so several instances over one
  * store behave like several processes and a restart (a new instance over the same store) loses
- * nothing but pending Connect attempts. The only in-memory state is those pending attempts, the
- * in-flight refreshes and client secrets the admin updated through this instance.
+ * nothing but pending Connect attempts. The in-memory state is those pending attempts, the in-flight
+ * refreshes, client secrets the admin updated through this instance, Retry-After deadlines, and a
+ * rotated credential the store refused to take (written at the next chance).
+ *
+ * Coordination across processes (README, "Concurrency, faults and restarts", has the argument in full):
+ * 1. Single-flight: inside one process, one refresh per credential at a time; other runs share it.
+ * 2. Lease: before presenting a refresh token, a process claims the credential row with a
+ *    compare-and-set that writes a lease (holder, expiry) into it. Only one claim from a given
+ *    version can succeed, so only one process presents a given refresh token. Others wait briefly for
+ *    the holder's result, then answer "retry later" (or run on a still-valid access token).
+ * 3. Fencing: the version the claim created is the fencing token. The holder writes the rotated
+ *    credential with compare-and-set on exactly that version, so if anyone else wrote in between
+ *    (a Connect, an admin reset, a process that took over an expired lease) the stale holder's write
+ *    fails and it never puts back a refresh token that was rotated out.
+ * 4. The holder stops sending once less than LEASE_SAFETY_MS of its lease is left, so no request of
+ *    the holder is in flight when another process may take the lease over (the timing assumption:
+ *    one token request takes less than LEASE_SAFETY_MS).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { MINUTE_MS } from '../clock.ts'
@@ -22,8 +37,10 @@ import type {
   ManagerEnv,
   Outcome,
   PackDescriptor,
+  ProviderId,
   StoredCredential,
   TokenManager,
+  VersionedCredential,
 } from './contract.ts'
 import {
   accessTokenExpired,
@@ -76,9 +93,39 @@ export const REFERENCE_PARTS: Readonly<ManagerParts> = Object.freeze({
   providerFor: (pack: PackDescriptor) => providerClient(pack.provider),
 })
 
+/**
+ * What the manager knows about a provider's rotation, for one decision: when a refresh answer lacks
+ * the refresh token on a rotating source, present the old one again while the source's reuse leeway
+ * still honours it (Atlassian: 10 minutes), or keep it and wait.
+ * - `leeway`: rotates, and a retired token is honoured for a while: re-present at once.
+ * - `no_leeway`: re-presenting a retired token is a reuse (Salesforce RTR, Zendesk, Databricks): never.
+ * - `never`: never rotates (Google): a missing refresh token is normal.
+ * - `unknown`: re-present only for a grant already seen rotating (a refresh answer carried a new
+ *   refresh token; remembered in the credential's extras).
+ */
+export type RotationKnowledge = 'leeway' | 'no_leeway' | 'never' | 'unknown'
+
+export const DEFAULT_ROTATION_KNOWLEDGE: Readonly<Partial<Record<ProviderId, RotationKnowledge>>> =
+  Object.freeze({
+    jira: 'leeway',
+    google: 'never',
+    salesforce: 'no_leeway',
+    zendesk: 'no_leeway',
+    databricks: 'no_leeway',
+  })
+
 export interface ReferenceManagerOptions {
   /** Refresh proactively this long before a known expiry (default 5 minutes). */
   refreshMarginMs?: number
+  /** How long a refresh lease holds a credential for one process (default 5 minutes). */
+  leaseMs?: number
+  /**
+   * This instance's identity in leases (default: random). Must differ between instances that share a
+   * store; two instances with the same id coordinate only through single-flight, which they do not share.
+   */
+  instanceId?: string
+  /** Per-provider rotation facts, over DEFAULT_ROTATION_KNOWLEDGE. */
+  rotation?: Partial<Record<ProviderId, RotationKnowledge>>
   /** Bounded backoff for transient token-endpoint failures. */
   retry?: Partial<RetryOptions>
   /** Replace individual decisions (mutants, provider experiments); see ManagerParts. */
@@ -112,6 +159,15 @@ export function credentialKey(packId: string, teammate: string): string {
 
 /** How many times a refresh follows a credential another instance rotated under it before giving up. */
 const MAX_STALE_FOLLOWS = 3
+export const DEFAULT_LEASE_MS = 5 * MINUTE_MS
+/** A lease holder sends no token request with less than this left on its lease. */
+export const LEASE_SAFETY_MS = MINUTE_MS
+/** How a process waits for another's lease: short polls, bounded (the waits advance the clock). */
+const LEASE_POLL_MS = 100
+const LEASE_POLLS = 20
+/** The credential row's extras that carry a lease (`holder~nonce~expiresAt`) and what was learnt about rotation. */
+export const LEASE_EXTRA = 'reconnect-lab.lease'
+export const ROTATION_EXTRA = 'reconnect-lab.rotation'
 /** Compare-and-set attempts for writes that must land (Connect, clear) before reporting failure. */
 const MAX_WRITE_ATTEMPTS = 5
 /** Pending Connect attempts remembered per (teammate, pack); the oldest is forgotten first. */
@@ -135,6 +191,43 @@ interface PendingConnect {
   state: string
   codeVerifier: string
 }
+
+interface Lease {
+  holder: string
+  nonce: string
+  expiresAt: number
+}
+
+export function leaseOf(credential: StoredCredential): Lease | undefined {
+  const value = credential.extras?.[LEASE_EXTRA]
+  if (value === undefined) return undefined
+  const [holder, nonce, expiresAt] = value.split('~')
+  const at = Number(expiresAt)
+  if (!holder || !nonce || !Number.isFinite(at)) return undefined
+  return { holder, nonce, expiresAt: at }
+}
+
+function withLease(credential: StoredCredential, lease: Lease): StoredCredential {
+  return {
+    ...credential,
+    extras: { ...credential.extras, [LEASE_EXTRA]: `${lease.holder}~${lease.nonce}~${lease.expiresAt}` },
+  }
+}
+
+/** The credential without any lease: what is used, merged and written back. */
+export function withoutLease(credential: StoredCredential): StoredCredential {
+  if (credential.extras?.[LEASE_EXTRA] === undefined) return credential
+  const { [LEASE_EXTRA]: _lease, ...extras } = credential.extras
+  const { extras: _old, ...rest } = credential
+  return Object.keys(extras).length === 0 ? rest : { ...rest, extras }
+}
+
+function withRotation(credential: StoredCredential, rotation: 'observed' | undefined): StoredCredential {
+  if (rotation === undefined || credential.extras?.[ROTATION_EXTRA] === rotation) return credential
+  return { ...credential, extras: { ...credential.extras, [ROTATION_EXTRA]: rotation } }
+}
+
+const STORE_UNAVAILABLE = 'the credential store is unavailable'
 
 function connectRequired(reason: ConnectReason): Outcome {
   return { kind: 'connect_required', reason }
@@ -164,6 +257,22 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   const marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
   if (!(marginMs >= 0)) throw new TokenManagerError('invalid_options', 'refreshMarginMs must be >= 0')
   const retry = resolveRetry(options.retry)
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
+  if (!(leaseMs > LEASE_SAFETY_MS)) {
+    throw new TokenManagerError('invalid_options', `leaseMs must be longer than ${LEASE_SAFETY_MS} ms`)
+  }
+  const instanceId = options.instanceId ?? randomBytes(9).toString('base64url')
+  if (instanceId.includes('~'))
+    throw new TokenManagerError('invalid_options', 'instanceId must not contain "~"')
+  const rotation: Partial<Record<ProviderId, RotationKnowledge>> = {
+    ...DEFAULT_ROTATION_KNOWLEDGE,
+    ...options.rotation,
+  }
+  let leaseCount = 0
+  /** Rotated credentials the store refused, by key, with the fencing version they must be written at. */
+  const unpersisted = new Map<string, { credential: StoredCredential; fence: number }>()
+  /** Per pack: no token request before this instant (the source's Retry-After). */
+  const notBefore = new Map<string, number>()
 
   const packs = new Map<string, PackDescriptor>()
   for (const pack of env.packs) {
@@ -190,6 +299,18 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   /** One token-endpoint round trip, classified by the provider's dialect. Never throws for HTTP or network trouble. */
   async function exchangeOnce(pack: PackDescriptor, grant: TokenGrant): Promise<Exchange> {
     const provider = parts.providerFor(pack)
+    // The source asked this process to wait (Retry-After): do not ask again before then.
+    const waitMs = (notBefore.get(pack.id) ?? 0) - clock.now()
+    if (waitMs > 0) {
+      return {
+        kind: 'failure',
+        failure: {
+          kind: 'transient',
+          detail: 'the token endpoint asked us to wait (Retry-After)',
+          retryAfterMs: waitMs,
+        },
+      }
+    }
     const request = provider.tokenRequest(effectivePack(pack), grant)
     // Taken before sending: the token's lifetime started somewhere during the round trip, so
     // anchoring expiry here errs on the early side.
@@ -206,7 +327,54 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
       return { kind: 'failure', failure: provider.classifyTokenFailure(0, {}, undefined, error, clock.now()) }
     }
     const parsed = provider.parseTokenResponse(status, headers, decodeResponseBody(text), clock.now())
+    if (
+      parsed.kind === 'failure' &&
+      parsed.failure.kind === 'transient' &&
+      parsed.failure.retryAfterMs !== undefined
+    ) {
+      notBefore.set(pack.id, Math.max(notBefore.get(pack.id) ?? 0, clock.now() + parsed.failure.retryAfterMs))
+    }
     return parsed.kind === 'success' ? { kind: 'success', token: parsed.token, sentAt } : parsed
+  }
+
+  async function safeGet(key: string): Promise<VersionedCredential | undefined | 'unavailable'> {
+    try {
+      return await store.get(key)
+    } catch {
+      // The store's error may quote the key or the value; it is not echoed anywhere.
+      return 'unavailable'
+    }
+  }
+
+  async function safeCas(
+    key: string,
+    expectedVersion: number,
+    next: StoredCredential | undefined,
+  ): Promise<boolean | 'unavailable'> {
+    try {
+      return await store.compareAndSet(key, expectedVersion, next)
+    } catch {
+      return 'unavailable'
+    }
+  }
+
+  function storeUnavailable(): RefreshResult {
+    const failure: FailureClass = { kind: 'transient', detail: STORE_UNAVAILABLE }
+    return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+  }
+
+  /**
+   * Writes a rotated credential the store refused earlier (at its fencing version). `conflict` means
+   * the row moved on without it (an admin reset, a Connect, or a process that took the lease over):
+   * that write wins and ours is dropped.
+   */
+  async function flushUnpersisted(key: string): Promise<'none' | 'written' | 'conflict' | 'unavailable'> {
+    const pending = unpersisted.get(key)
+    if (pending === undefined) return 'none'
+    const written = await safeCas(key, pending.fence, pending.credential)
+    if (written === 'unavailable') return 'unavailable'
+    unpersisted.delete(key)
+    return written ? 'written' : 'conflict'
   }
 
   /**
@@ -221,9 +389,24 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
 
   /** Code exchange with bounded retries on transient failures. */
   async function exchangeWithRetry(pack: PackDescriptor, grant: TokenGrant): Promise<Exchange> {
+    let ambiguous = false
     for (let attempt = 1; ; attempt++) {
       const result = await exchangeOnce(pack, grant)
       if (result.kind === 'success') return result
+      const refused = result.failure.kind === 'permanent' || result.failure.kind === 'platform'
+      if (ambiguous && refused && grant.grantType === 'authorization_code') {
+        // The earlier attempt may have been redeemed with its answer lost; the code is spent now (each
+        // dialect says so its own way: invalid_grant, Databricks' invalid_request). The connection
+        // dropped, the teammate did nothing wrong: try Connect again.
+        return {
+          kind: 'failure',
+          failure: {
+            kind: 'transient',
+            detail: 'the connection dropped while connecting; try Connect again',
+          },
+        }
+      }
+      ambiguous ||= result.failure.kind === 'transient'
       const delay = retryDelay(attempt, result.failure)
       if (delay === undefined) return result
       await clock.sleep(delay)
@@ -245,12 +428,15 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
     pack: PackDescriptor,
     trigger: RefreshTrigger,
   ): Promise<RefreshResult> {
-    let transientAttempts = 0
     let staleFollows = 0
+    let waits = 0
     for (;;) {
-      const current = await store.get(key)
+      // A rotated credential the store refused last time goes in first: it is the only live copy.
+      if ((await flushUnpersisted(key)) === 'unavailable') return storeUnavailable()
+      const current = await safeGet(key)
+      if (current === 'unavailable') return storeUnavailable()
       if (current === undefined) return { kind: 'failed', outcome: connectRequired('not_connected') }
-      const credential = current.credential
+      const credential = withoutLease(current.credential)
       if (satisfies(credential, trigger)) return { kind: 'fresh', credential }
 
       const refreshToken = credential.refreshToken
@@ -264,61 +450,180 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
         return { kind: 'failed', outcome: connectRequired('grant_invalid') }
       }
 
+      const now = clock.now()
+      const held = leaseOf(current.credential)
+      // Another process is presenting this refresh token: wait for its result rather than present it too.
+      // (A lease of our own is one an earlier flight of ours could not release; single-flight makes it safe.)
+      if (held !== undefined && held.holder !== instanceId && held.expiresAt > now) {
+        if (waits < LEASE_POLLS) {
+          waits++
+          await clock.sleep(LEASE_POLL_MS)
+          continue
+        }
+        const failure: FailureClass = {
+          kind: 'transient',
+          detail: 'another process is refreshing this credential',
+          retryAfterMs: held.expiresAt - now,
+        }
+        return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+      }
+
+      // Claim the credential: only one compare-and-set from this version can succeed.
+      const lease: Lease = { holder: instanceId, nonce: String(++leaseCount), expiresAt: now + leaseMs }
+      const claimed = await safeCas(key, current.version, withLease(credential, lease))
+      if (claimed === 'unavailable') return storeUnavailable()
+      if (!claimed) {
+        if (staleFollows++ < MAX_STALE_FOLLOWS) continue
+        const failure: FailureClass = { kind: 'transient', detail: 'the credential kept changing under us' }
+        return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+      }
+      // The fencing token is the version our claim created; the store does not say which, so read it.
+      const mine = await safeGet(key)
+      if (mine === 'unavailable') return storeUnavailable()
+      if (
+        mine === undefined ||
+        leaseOf(mine.credential)?.nonce !== lease.nonce ||
+        leaseOf(mine.credential)?.holder !== instanceId
+      ) {
+        if (staleFollows++ < MAX_STALE_FOLLOWS) continue
+        const failure: FailureClass = { kind: 'transient', detail: 'the credential kept changing under us' }
+        return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+      }
+      const result = await refreshUnderLease(key, pack, credential, refreshToken, mine.version, lease)
+      if (result === 'reread') {
+        if (staleFollows++ < MAX_STALE_FOLLOWS) continue
+        const failure: FailureClass = { kind: 'transient', detail: 'the credential kept changing under us' }
+        return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+      }
+      return result
+    }
+  }
+
+  /**
+   * Presents `refreshToken` while holding the lease written at version `fence`, with bounded retries
+   * that never outlive the lease, and writes the result at exactly that version.
+   */
+  async function refreshUnderLease(
+    key: string,
+    pack: PackDescriptor,
+    credential: StoredCredential,
+    refreshToken: string,
+    fence: number,
+    lease: Lease,
+  ): Promise<RefreshResult | 'reread'> {
+    const release = async (): Promise<void> => {
+      // Best effort: if it fails, the lease simply expires (and our own next flight may take it over).
+      await safeCas(key, fence, credential)
+    }
+    for (let attempt = 1; ; attempt++) {
       const result = await exchangeOnce(pack, { grantType: 'refresh_token', refreshToken })
       if (result.kind === 'success') {
-        const next = parts.mergeTokenResponse(credential, result.token, result.sentAt)
+        const answer = await resyncMissingRefreshToken(pack, credential, refreshToken, result)
+        const next = withRotation(
+          parts.mergeTokenResponse(credential, answer.token, answer.sentAt),
+          answer.rotation,
+        )
         // Persist the new refresh token before anyone uses the new access token: if the write is
         // lost, so is the access token, and the stored refresh token is still the one we sent.
-        if (await store.compareAndSet(key, current.version, next)) return { kind: 'fresh', credential: next }
-        // Another instance wrote first. Adopt what it stored; writing ours would put back a pair the
-        // source may already consider replaced.
-        const winner = await store.get(key)
-        if (winner === undefined) return { kind: 'failed', outcome: connectRequired('not_connected') }
-        return { kind: 'fresh', credential: winner.credential }
+        return persistRotated(key, next, fence, lease)
       }
 
       const failure = result.failure
       switch (failure.kind) {
         case 'transient': {
-          transientAttempts++
-          const delay = retryDelay(transientAttempts, failure)
-          // Keep the credential: an outage is not a dead grant.
-          if (delay === undefined)
+          const delay = retryDelay(attempt, failure)
+          // Keep the credential: an outage is not a dead grant. Never send once the lease is nearly out.
+          if (delay === undefined || clock.now() + delay > lease.expiresAt - LEASE_SAFETY_MS) {
+            await release()
             return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+          }
           await clock.sleep(delay)
           continue
         }
         case 'permanent': {
-          // Before declaring the grant dead, look again: if another instance rotated the token while
-          // ours was in flight, our copy was merely stale (buildkite/cli#852: never delete a freshly
-          // rotated token because a stale copy failed).
-          const latest = await store.get(key)
+          // Before declaring the grant dead, look again: if the row moved on (another instance took an
+          // expired lease over, a Connect, a reset), our copy was merely stale (buildkite/cli#852: never
+          // delete a freshly rotated token because a stale copy failed).
+          const latest = await safeGet(key)
+          if (latest === 'unavailable') return storeUnavailable()
           if (latest === undefined)
             return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
-          if (latest.version !== current.version) {
-            if (staleFollows < MAX_STALE_FOLLOWS) {
-              staleFollows++
-              continue
-            }
-            // Keeps changing under us: report, but do not delete a credential we never tried.
-            return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
-          }
-          if (
-            !(await store.compareAndSet(key, latest.version, undefined)) &&
-            staleFollows < MAX_STALE_FOLLOWS
-          ) {
-            // Someone wrote between our read and our delete: that write deserves a try.
-            staleFollows++
-            continue
-          }
+          if (latest.version !== fence) return 'reread'
+          const deleted = await safeCas(key, fence, undefined)
+          if (deleted === false) return 'reread'
           return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
         }
         case 'configuration':
         case 'platform':
           // The grant is not the problem: keep it, so fixing the setup restores silent runs.
+          await release()
           return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
       }
     }
+  }
+
+  /**
+   * A refresh answer without a refresh token, on a source that may rotate: the source may have
+   * retired the token we sent and the new one got lost (seen on Atlassian). Where the source honours
+   * a retired token for a while, present it again at once (a bounded number of times) to get one.
+   */
+  async function resyncMissingRefreshToken(
+    pack: PackDescriptor,
+    previous: StoredCredential,
+    refreshToken: string,
+    first: Extract<Exchange, { kind: 'success' }>,
+  ): Promise<{ token: ParsedToken; sentAt: number; rotation: 'observed' | undefined }> {
+    if (first.token.refreshToken !== undefined) return { ...first, rotation: 'observed' }
+    const knowledge = rotation[pack.provider] ?? 'unknown'
+    // Unknown sources: only a grant already seen rotating is missing something; otherwise an answer
+    // without a refresh token is what a non-rotating source always sends.
+    const rotates =
+      knowledge === 'leeway' || (knowledge === 'unknown' && previous.extras?.[ROTATION_EXTRA] === 'observed')
+    if (!rotates) return { ...first, rotation: undefined }
+    let latest = first
+    for (let attempt = 0; attempt < retry.maxAttempts; attempt++) {
+      const again = await exchangeOnce(pack, { grantType: 'refresh_token', refreshToken })
+      if (again.kind === 'failure') break
+      latest = again
+      if (again.token.refreshToken !== undefined) return { ...again, rotation: 'observed' }
+    }
+    return { ...latest, rotation: undefined }
+  }
+
+  /**
+   * Writes the rotated credential at the fencing version. A store outage is retried within the lease;
+   * if it persists, the credential is kept in memory and written at the next chance, and the run is
+   * told to retry later (its new access token is not used: it is not durable).
+   */
+  async function persistRotated(
+    key: string,
+    next: StoredCredential,
+    fence: number,
+    lease: Lease,
+  ): Promise<RefreshResult> {
+    for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+      const written = await safeCas(key, fence, next)
+      if (written === true) return { kind: 'fresh', credential: next }
+      if (written === false) {
+        // Fenced out: someone wrote after our claim (Connect, reset, or a takeover of an expired
+        // lease). Their write stands; ours would resurrect a pair the source may have replaced.
+        const winner = await safeGet(key)
+        if (winner === 'unavailable') return storeUnavailable()
+        if (winner === undefined) return { kind: 'failed', outcome: connectRequired('not_connected') }
+        const adopted = withoutLease(winner.credential)
+        if (leaseOf(winner.credential) === undefined) return { kind: 'fresh', credential: adopted }
+        const failure: FailureClass = {
+          kind: 'transient',
+          detail: 'another process is refreshing this credential',
+        }
+        return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+      }
+      const delay = parts.backoffDelayMs(attempt, undefined, retry)
+      if (attempt === retry.maxAttempts || clock.now() + delay > lease.expiresAt - LEASE_SAFETY_MS) break
+      await clock.sleep(delay)
+    }
+    unpersisted.set(key, { credential: next, fence })
+    return storeUnavailable()
   }
 
   async function refresh(key: string, pack: PackDescriptor, trigger: RefreshTrigger): Promise<RefreshResult> {
@@ -353,9 +658,12 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
     const pack = requirePack(packId)
     const provider = parts.providerFor(pack)
     const key = credentialKey(packId, teammate)
-    const stored = await store.get(key)
+    // A rotated credential the store refused earlier is written before anything else is read.
+    await flushUnpersisted(key)
+    const stored = await safeGet(key)
+    if (stored === 'unavailable') return { kind: 'retry_later', reason: STORE_UNAVAILABLE }
     if (stored === undefined) return connectRequired('not_connected')
-    let credential = stored.credential
+    let credential = withoutLease(stored.credential)
 
     if (parts.needsRefresh(credential, clock.now(), marginMs)) {
       const refreshed = await refresh(key, pack, { kind: 'expiry' })
@@ -435,22 +743,49 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
     })
     if (exchanged.kind === 'failure') return parts.outcomeForFailure(exchanged.failure)
 
+    let outages = 0
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const previous = await store.get(key)
-      // Merging keeps a stored refresh token a re-consent response omitted (Google without prompt=consent).
-      const next = parts.mergeTokenResponse(previous?.credential, exchanged.token, exchanged.sentAt)
-      if (await store.compareAndSet(key, previous?.version ?? 0, next)) return { kind: 'ok' }
+      const previous = await safeGet(key)
+      const written =
+        previous === 'unavailable'
+          ? 'unavailable'
+          : await safeCas(
+              key,
+              previous?.version ?? 0,
+              // Merging keeps a stored refresh token a re-consent response omitted (Google without
+              // prompt=consent). A lease on the old row is dropped: this Connect replaces that grant.
+              parts.mergeTokenResponse(
+                previous === undefined ? undefined : withoutLease(previous.credential),
+                exchanged.token,
+                exchanged.sentAt,
+              ),
+            )
+      if (written === true) {
+        unpersisted.delete(key)
+        return { kind: 'ok' }
+      }
+      if (written === 'unavailable') {
+        outages++
+        await clock.sleep(parts.backoffDelayMs(outages, undefined, retry))
+      }
     }
+    if (outages > 0) return { kind: 'retry_later', reason: `${STORE_UNAVAILABLE}; try Connect again` }
     return { kind: 'blocked', reason: 'the new credential could not be stored', contact: 'support' }
   }
 
   async function clearCredentials(teammate: string, packId: string): Promise<void> {
     requirePack(packId)
     const key = credentialKey(packId, teammate)
+    // What this process still meant to write belongs to the credential being cleared.
+    unpersisted.delete(key)
+    let outages = 0
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const current = await store.get(key)
+      const current = await safeGet(key)
       if (current === undefined) return
-      if (await store.compareAndSet(key, current.version, undefined)) return
+      const cleared =
+        current === 'unavailable' ? 'unavailable' : await safeCas(key, current.version, undefined)
+      if (cleared === true) return
+      if (cleared === 'unavailable') await clock.sleep(parts.backoffDelayMs(++outages, undefined, retry))
     }
     throw new TokenManagerError('store_contention', 'credentials kept changing while being cleared')
   }

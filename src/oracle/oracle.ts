@@ -9,8 +9,18 @@ import type {
   Situation,
   Violation,
 } from '../rules/types.ts'
-import type { OrgSpec, StepResult, TraceStep } from '../world/types.ts'
+import { MINUTE_MS } from '../clock.ts'
+import { RotationLedger } from '../rules/ledger-invariants.ts'
+import type { GrantState } from '../rules/types.ts'
+import type { OrgSpec, ProcRef, RunRef, StepResult, TraceStep } from '../world/types.ts'
 import { grantStateOf } from './grant-state.ts'
+
+/**
+ * After a process crashes mid-run, or the store refuses a write, the manager may have left a lock
+ * (a lease) on that teammate's credential that only time releases. For this long afterwards a run on
+ * that pair may answer "retry later"; never a prompt. A manager whose lease is shorter recovers sooner.
+ */
+export const LINGERING_TROUBLE_MS = 10 * MINUTE_MS
 
 /** What the model remembers about one teammate on one pack. */
 interface PairModel {
@@ -22,10 +32,16 @@ interface PairModel {
   firstRunAfterConnect?: { promptCause: PromptCause }
   otherPackTouchedSinceLastRun: boolean
   indexingChangedSinceLastRun: boolean
+  /** The previous run had transient trouble. */
+  lastRunHadTrouble?: boolean
+  /** A crash or store outage during a run of this pair: trouble may linger until then. */
+  troubleUntilMs?: number
 }
 
 interface PackModel {
   provider: ProviderId
+  /** The source answered a token request with Retry-After: until then, waiting is the right answer. */
+  retryAfterUntilMs?: number
   secretMismatch: boolean
   approvalRequired: boolean
   approved: boolean
@@ -47,6 +63,8 @@ export class Oracle {
   private readonly packs = new Map<string, PackModel>()
   /** How many times each rule had something to say: a rule that never spoke proved nothing. */
   readonly checks = new Map<RuleId, number>()
+  /** Who caused each refresh-token reuse, from the ledgers and the processes' IO (ledger-invariants.ts). */
+  private readonly lineage = new RotationLedger()
 
   constructor(org: OrgSpec) {
     for (const pack of org.packs) {
@@ -93,9 +111,21 @@ export class Oracle {
     return violations
   }
 
+  /** The situations of a step; the step's IO is ingested into the lineage as a side effect (once per step). */
   situations(step: TraceStep): JudgedSituation[] {
     const { event } = step
-    const trouble = (pack: string) => step.requests.some((r) => r.pack === pack && r.fault !== undefined)
+    // Grant states before the step are read before the step's IO is ingested, those after, after.
+    const beforeStates: GrantState[] =
+      event.type === 'run'
+        ? [this.grantState(step.truthBefore, event.pack)]
+        : event.type === 'concurrent_runs'
+          ? event.runs.map((r, i) => this.grantState(step.truths?.[i]?.before, r.pack))
+          : []
+    this.lineage.ingest(step)
+    this.noteLingeringTrouble(step)
+    const storeTrouble = (step.io ?? []).some((e) => e.kind === 'store_write' && e.result === 'failed')
+    const trouble = (pack: string) =>
+      storeTrouble || step.requests.some((r) => r.pack === pack && r.fault !== undefined)
     switch (event.type) {
       case 'run':
         return [
@@ -103,24 +133,31 @@ export class Oracle {
             situation: this.runSituation(
               event.teammate,
               event.pack,
-              step.truthBefore,
-              step.truthAfter,
-              trouble(event.pack),
+              beforeStates[0]!,
+              this.grantState(step.truthAfter, event.pack),
+              trouble(event.pack) || this.lingering(event.teammate, event.pack, step.atMs),
             ),
             result: step.result,
           },
         ]
       case 'concurrent_runs':
-        return event.runs.map((r, i) => ({
-          situation: this.runSituation(
-            r.teammate,
-            r.pack,
-            step.truths?.[i]?.before,
-            step.truths?.[i]?.after,
-            trouble(r.pack),
-          ),
-          result: step.results?.[i] ?? { kind: 'none' },
-        }))
+        return event.runs.flatMap((r, i) => {
+          const result = step.results?.[i] ?? { kind: 'none' }
+          // A run whose process crashed answered nobody: there is nothing to judge.
+          if (result.kind === 'crashed') return []
+          return [
+            {
+              situation: this.runSituation(
+                r.teammate,
+                r.pack,
+                beforeStates[i]!,
+                this.grantState(step.truths?.[i]?.after, r.pack),
+                trouble(r.pack) || this.lingering(r.teammate, r.pack, step.atMs),
+              ),
+              result,
+            },
+          ]
+        })
       case 'connect': {
         const pack = this.pack(event.pack)
         return [
@@ -131,7 +168,7 @@ export class Oracle {
               pack: event.pack,
               provider: pack.provider,
               secretMismatch: pack.secretMismatch,
-              transientTrouble: trouble(event.pack),
+              transientTrouble: trouble(event.pack) || this.rateLimited(event.pack, step.atMs),
               approvalMissing: pack.approvalRequired && !pack.approved,
               approvedAfterGate: pack.approvalRequired && pack.approved,
             },
@@ -144,11 +181,59 @@ export class Oracle {
     }
   }
 
+  /** The grant's state for the rules: the source's truth, with reuse attributed through the lineage. */
+  private grantState(truth: GrantTruth | undefined, pack: string): GrantState {
+    const state = grantStateOf(truth)
+    if (
+      truth?.status === 'ended' &&
+      truth.cause === 'reuse_detected' &&
+      this.lineage.endExcused(pack, truth.familyId)
+    ) {
+      return { kind: 'ended', cause: truth.cause, origin: 'lost_response' }
+    }
+    if (truth?.status === 'alive' && this.lineage.stranded(pack, truth.familyId)) {
+      // Alive at the source, but its current refresh token never durably reached the manager.
+      return { kind: 'ended', cause: 'reuse_detected', origin: 'lost_response' }
+    }
+    return state
+  }
+
+  /** A crash or a failed store write during a run: that pair may meet a left-over lease for a while. */
+  private noteLingeringTrouble(step: TraceStep): void {
+    for (const e of step.io ?? []) {
+      if (e.kind === 'token_request' && e.retryAfterMs !== undefined) {
+        const pack = this.packs.get(e.pack)
+        if (pack) pack.retryAfterUntilMs = Math.max(pack.retryAfterUntilMs ?? 0, e.atMs + e.retryAfterMs)
+      }
+      const runs =
+        e.kind === 'crash'
+          ? e.runs
+          : e.kind === 'store_write' && e.result === 'failed'
+            ? activeRuns(step, e.proc, e.seq)
+            : []
+      for (const run of runs) {
+        const pair = this.pairs.get(key(run.teammate, run.pack))
+        if (pair) pair.troubleUntilMs = Math.max(pair.troubleUntilMs ?? 0, e.atMs + LINGERING_TROUBLE_MS)
+      }
+    }
+  }
+
+  private lingering(teammate: string, pack: string, atMs: number): boolean {
+    const until = this.pairs.get(key(teammate, pack))?.troubleUntilMs
+    return (until !== undefined && atMs < until) || this.rateLimited(pack, atMs)
+  }
+
+  /** The source asked (Retry-After) not to be asked again before now: waiting is a right answer. */
+  private rateLimited(pack: string, atMs: number): boolean {
+    const until = this.packs.get(pack)?.retryAfterUntilMs
+    return until !== undefined && atMs < until
+  }
+
   private runSituation(
     teammate: string,
     packId: string,
-    before: GrantTruth | undefined,
-    after: GrantTruth | undefined,
+    grant: GrantState,
+    grantAfter: GrantState,
     transientTrouble: boolean,
   ): RunSituation {
     const pair = this.pair(teammate, packId)
@@ -161,11 +246,12 @@ export class Oracle {
       holds: pair.holds,
       clearedSelf: pair.clearedSelf,
       othersClearedSinceLastRun: pair.othersClearedSinceLastRun,
-      grant: grantStateOf(before),
-      grantAfter: grantStateOf(after),
+      grant,
+      grantAfter,
       secretMismatch: pack.secretMismatch,
       secretRepairedSinceLastRun: pair.secretRepairedSinceLastRun,
       transientTrouble,
+      ...(pair.lastRunHadTrouble ? { afterTransientTrouble: true } : {}),
       ...(pair.firstRunAfterConnect ? { firstRunAfterConnect: pair.firstRunAfterConnect } : {}),
       otherPackTouchedSinceLastRun: pair.otherPackTouchedSinceLastRun,
       indexingChangedSinceLastRun: pair.indexingChangedSinceLastRun,
@@ -184,6 +270,7 @@ export class Oracle {
             pair.lastPromptCause = promptCauseOf(situation)
           }
           delete pair.firstRunAfterConnect
+          pair.lastRunHadTrouble = situation.transientTrouble
           pair.othersClearedSinceLastRun = false
           pair.secretRepairedSinceLastRun = false
           pair.otherPackTouchedSinceLastRun = false
@@ -213,6 +300,10 @@ export class Oracle {
         break
       }
       case 'clear_credentials': {
+        // The console reported a failure while the store was refusing writes: nothing was cleared for
+        // sure, and the admin knows. (A failure without store trouble counts as cleared: the rules judge.)
+        const storeTrouble = (step.io ?? []).some((e) => e.kind === 'store_write' && e.result === 'failed')
+        if (step.result.kind === 'manager_error' && storeTrouble) break
         const self = this.pair(event.teammate, event.pack)
         self.holds = false
         self.clearedSelf = true
@@ -266,6 +357,18 @@ function promptCauseOf(s: RunSituation): PromptCause {
   if (s.grant.kind === 'ended') return s.grant.origin
   if (s.grantAfter.kind === 'ended') return s.grantAfter.origin
   return 'other'
+}
+
+/** The runs in flight on a process at a point of the step's IO log. */
+function activeRuns(step: TraceStep, proc: ProcRef, beforeSeq: number): RunRef[] {
+  const open = new Map<number, RunRef>()
+  for (const e of step.io ?? []) {
+    if (e.seq >= beforeSeq) break
+    if (e.proc.instance !== proc.instance || e.proc.generation !== proc.generation) continue
+    if (e.kind === 'run_start') open.set(e.run.id, e.run)
+    else if (e.kind === 'run_end') open.delete(e.run.id)
+  }
+  return [...open.values()]
 }
 
 const SEP = '\u0000'

@@ -23,8 +23,12 @@ export type RuleId =
   | 'triage-matches-table'
   | 'no-secret-leaks'
 
-/** Who ended a grant, as far as the rules care. */
-export type GrantEndOrigin = 'revocation' | 'policy' | 'manager'
+/**
+ * Who ended a grant, as far as the rules care. `lost_response`: the source destroyed (or will refuse)
+ * a grant whose newest refresh token never durably reached the manager (a dropped answer, a crash
+ * before storing, a store outage): the world's doing, see src/rules/ledger-invariants.ts.
+ */
+export type GrantEndOrigin = 'revocation' | 'policy' | 'manager' | 'lost_response'
 
 export type GrantState =
   | { kind: 'none' }
@@ -32,7 +36,14 @@ export type GrantState =
   | { kind: 'ended'; cause: GrantEndCause; origin: GrantEndOrigin }
 
 /** Why the teammate's last prompt happened, so "one Connect restores" can name the rule it belongs to. */
-export type PromptCause = 'policy' | 'revocation' | 'reset' | 'manager' | 'not_connected' | 'other'
+export type PromptCause =
+  | 'policy'
+  | 'revocation'
+  | 'reset'
+  | 'manager'
+  | 'lost_response'
+  | 'not_connected'
+  | 'other'
 
 /** Everything the oracle's model knows about one run, before looking at what the manager answered. */
 export interface RunSituation {
@@ -51,8 +62,14 @@ export interface RunSituation {
   secretMismatch: boolean
   /** The admin updated a rotated secret since this teammate's previous run on this pack. */
   secretRepairedSinceLastRun: boolean
-  /** The source answered with an injected fault (5xx, 429, reset, latency...) during this step. */
+  /**
+   * The source answered with an injected fault (5xx, 429, reset, latency...) during this step, the
+   * credential store failed a write, or a crash or store outage on this pair is recent enough that a
+   * lease it left behind may still be held (see Oracle).
+   */
   transientTrouble: boolean
+  /** This teammate's previous run on this pack had transient trouble. */
+  afterTransientTrouble?: boolean
   /** Set on the first run after a successful Connect that followed a prompt. */
   firstRunAfterConnect?: { promptCause: PromptCause }
   /** Something happened on another pack (revoke, reset, secret change, fault, Connect) since this teammate's previous run here. */
@@ -125,6 +142,11 @@ export interface StandaloneContext {
   createManager: CreateManager
   seed: number
   runs: number
+  /**
+   * Scheduled interleavings for rules that explore them (rotation-is-durable, transient-never-prompts).
+   * Absent: max(runs, 1000), the full count (`reconnect-lab run`); tests pass fewer.
+   */
+  interleavings?: number
 }
 
 export interface StandaloneResult {

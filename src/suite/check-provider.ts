@@ -58,6 +58,8 @@ export interface ProviderCheckOptions {
   runs: number
   maxCommands?: number
   managerInstances?: number
+  /** Scheduled interleavings for the rules that explore them (see StandaloneContext). */
+  interleavings?: number
   onRun?: () => void
 }
 
@@ -109,13 +111,16 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
 
     if (!details.failed) {
       for (const rule of rules) {
+        const ruleChecks = checks.get(rule.id) ?? 0
+        // A rule that never had anything to say proved nothing: say so instead of passing it.
         results.set(rule.id, {
           id: rule.id,
           provider: profile.provider,
-          status: 'pass',
+          status: ruleChecks > 0 ? 'pass' : 'skip',
           runs: details.numRuns,
-          checks: checks.get(rule.id) ?? 0,
+          checks: ruleChecks,
           durationMs,
+          ...(ruleChecks > 0 ? {} : { note: `never exercised in ${details.numRuns} generated timelines` }),
         })
       }
       break
@@ -184,10 +189,11 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
       createManager: options.createManager,
       seed: options.seed,
       runs: options.runs,
+      ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
     })
     const durationMs = elapsed()
     const previous = results.get(rule.id)
-    if (own.status === 'skip' && previous) continue
+    if (own.status === 'skip' && previous && previous.status !== 'skip') continue
     if (previous?.status === 'fail') continue
     results.set(rule.id, {
       id: rule.id,

@@ -14,6 +14,8 @@ export interface ConformanceOptions {
   managerLabel: string
   seed: number
   runs: number
+  /** Scheduled interleavings per provider for the rules that explore them; absent: max(runs, 1000). */
+  interleavings?: number
   providers?: readonly ProviderId[]
   rules?: readonly RuleId[]
   onProgress?: (event: ProgressEvent) => void
@@ -54,7 +56,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const applicable = RULES.filter(
       (r) => ruleAppliesTo(r, provider) && (!options.rules || options.rules.includes(r.id)),
     )
-    const checked: RuleDefinition[] = applicable.filter(ruleIsChecked)
+    const notApplicable = profile.notApplicable ?? {}
+    const checked: RuleDefinition[] = applicable.filter(
+      (r) => ruleIsChecked(r) && notApplicable[r.id] === undefined,
+    )
     options.onProgress?.({ type: 'provider_start', provider, rules: checked.length, runs: options.runs })
     const results =
       checked.length > 0
@@ -64,6 +69,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
             rules: checked,
             seed: providerSeed(options.seed, provider),
             runs: options.runs,
+            ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
             onRun: () => options.onProgress?.({ type: 'run', provider }),
           })
         : []
@@ -76,7 +82,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
           runs: 0,
           checks: 0,
           durationMs: 0,
-          note: 'no check for this rule on this provider yet',
+          note: notApplicable[rule.id] ?? 'no check for this rule on this provider yet',
         },
     )
     options.onProgress?.({ type: 'provider_done', provider, outcomes: rows })

@@ -49,6 +49,7 @@ export function eventFitsOrg(org: OrgSpec, event: TimelineEvent): boolean {
   switch (event.type) {
     case 'advance':
     case 'restart_manager':
+    case 'store_fault':
       return true
     case 'rotate_secret':
     case 'update_secret':

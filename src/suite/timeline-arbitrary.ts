@@ -29,6 +29,59 @@ export function transientFault(pack: fc.Arbitrary<string>): fc.Arbitrary<Timelin
 }
 
 /**
+ * Answers lost to the world after the source acted: commit-then-drop (the source rotates, the answer
+ * never arrives) and a refresh answer without its refresh_token (seen on Atlassian).
+ */
+export function lostAnswerFault(pack: fc.Arbitrary<string>): fc.Arbitrary<TimelineEvent> {
+  return fc.record({
+    type: fc.constant('fault' as const),
+    pack,
+    endpoint: fc.constant('token' as const),
+    fault: fc.constantFrom<Fault>({ kind: 'commit_then_drop' }, { kind: 'omit_refresh_token' }),
+    times: fc.integer({ min: 1, max: 2 }),
+  })
+}
+
+/**
+ * Concurrency and process trouble: several agents at once (on one or two manager processes, which
+ * share the credential store), sometimes with a process crashing mid-way; a restart between steps;
+ * the credential store refusing writes.
+ */
+export function processTrouble(
+  teammate: fc.Arbitrary<string>,
+  pack: fc.Arbitrary<string>,
+): fc.Arbitrary<TimelineEvent> {
+  const instance = fc.integer({ min: 0, max: 1 })
+  const crash = fc.record({ instance, atIo: fc.integer({ min: 1, max: 12 }) })
+  return fc.oneof(
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          runs: fc.array(fc.record({ teammate, pack, instance }), { minLength: 2, maxLength: 3 }),
+          crash: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: crash }),
+        })
+        .map(
+          ({ runs, crash }): TimelineEvent => ({
+            type: 'concurrent_runs',
+            runs,
+            ...(crash === undefined ? {} : { crash: crash.instance, crashAtIo: crash.atIo }),
+          }),
+        ),
+    },
+    { weight: 1, arbitrary: fc.constant<TimelineEvent>({ type: 'restart_manager' }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('store_fault' as const),
+        failures: fc.integer({ min: 1, max: 3 }),
+        afterWrites: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
+  )
+}
+
+/**
  * Timeline events drawn from the profile's cast. Runs and jumps in time dominate, as they do in real
  * life; the disruptive events (revoke, rotate, clear) are rarer so that their aftermath gets explored.
  */
@@ -56,6 +109,8 @@ export function eventArbitrary(profile: ProviderProfile): fc.Arbitrary<TimelineE
     { weight: 1, arbitrary: fc.record({ type: fc.constant('update_secret' as const), pack }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant('clear_credentials' as const), teammate, pack }) },
     { weight: 1, arbitrary: transientFault(pack) },
+    { weight: 1, arbitrary: lostAnswerFault(pack) },
+    { weight: 2, arbitrary: processTrouble(teammate, pack) },
     ...(profile.extraEvents ?? []),
   )
 }

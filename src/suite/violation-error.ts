@@ -15,6 +15,8 @@ export class RuleViolationError extends Error {
 }
 
 export function describeViolation(v: Violation): string {
+  // A whole-trace rule (judgeTrace) may break on what happened rather than on a result: it says why.
+  if (v.allowed.length === 0) return `${v.rule}: ${v.because}`
   return `${v.rule}: got ${formatResult(v.actual)}, expected ${formatAllowed(v.allowed)} because ${v.because}`
 }
 

@@ -29,8 +29,14 @@ export function formatEvent(event: TimelineEvent): string {
             : fault.kind
       return `fault(${event.pack} ${event.endpoint}: ${fault.kind === 'http_error' || fault.kind === 'latency' ? detail : fault.kind} x${event.times})`
     }
-    case 'concurrent_runs':
-      return `concurrently[${event.runs.map((r) => `run(${r.teammate}, ${r.pack})`).join(', ')}]`
+    case 'concurrent_runs': {
+      const on = (i?: number) => (i === undefined ? '' : ` on P${i}`)
+      const runs = event.runs.map((r) => `run(${r.teammate}, ${r.pack})${on(r.instance)}`).join(', ')
+      const at = event.crashAtIo === undefined ? '' : ` at its IO #${event.crashAtIo}`
+      return `concurrently[${runs}]${event.crash === undefined ? '' : ` with crash of P${event.crash}${at}`}`
+    }
+    case 'store_fault':
+      return `store_fault(${event.afterWrites ? `after ${event.afterWrites} write${event.afterWrites === 1 ? '' : 's'}, ` : ''}${event.failures} write${event.failures === 1 ? '' : 's'} fail)`
     case 'restart_manager':
       return 'restart_manager()'
     case 'approve_app':
@@ -48,6 +54,8 @@ export function formatResult(result: StepResult): string {
       return `manager error: ${result.message}`
     case 'stuck_at_source':
       return `stuck on the source's error page (HTTP ${result.status})`
+    case 'crashed':
+      return 'crashed'
     case 'none':
       return ''
   }

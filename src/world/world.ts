@@ -4,12 +4,13 @@ import type { GrantTruth, MockProvider } from '../../mocks/types.ts'
 import {
   type ApiResult,
   type CreateManager,
-  type CredentialStore,
   isOutcome,
   type PackDescriptor,
   type TokenManager,
 } from '../manager/contract.ts'
 import { createMemoryCredentialStore } from '../manager/memory-store.ts'
+import { createFaultyStore, type FaultyStore } from './faulty-store.ts'
+import { type Exchanged, ProcessIo, type TargetInfo } from './process-io.ts'
 import { providerClient } from '../providers/index.ts'
 import { LabError } from './errors.ts'
 import { APP_APPROVAL_KEY, mockFactoryFor } from './mock-registry.ts'
@@ -24,6 +25,17 @@ export interface WorldOptions {
   managerInstances?: number
   /** The manager's clock runs this far ahead of (positive) or behind the sources. */
   managerClockSkewMs?: number
+  /**
+   * Awaited at every IO point of a manager process (a request reaching a source, its response reaching
+   * the process, a store read or write); see process-io.ts. The interleaving exploration decides the
+   * order of concurrent work here. Default: continue at once.
+   */
+  interleave?: (label: string) => Promise<void>
+  /**
+   * Attribute every IO event to the run it serves, even with several runs in flight on one process
+   * (AsyncLocalStorage: slower, so for printing a counterexample, not for exploring).
+   */
+  attributeRuns?: boolean
 }
 
 interface PackRuntime {
@@ -50,7 +62,12 @@ export class World {
   private readonly ids: IdSource = createSequentialIds()
   private readonly packs = new Map<string, PackRuntime>()
   private readonly mocksByOrigin = new Map<string, MockProvider>()
-  private readonly store: CredentialStore = createMemoryCredentialStore()
+  private readonly store: FaultyStore = createFaultyStore(createMemoryCredentialStore())
+  /** The manager's processes: their IO, interleaving points and crashes. */
+  readonly io: ProcessIo
+  /** One request at a time per mock, so each request's ledger entries are exactly attributable. */
+  private readonly mockQueues = new Map<MockProvider, Promise<unknown>>()
+  private readonly clientPolicies = new Map<string, { rotation: boolean; reuseLeewayMs: number }>()
   private managers: TokenManager[] = []
   private readonly startMs: number
   readonly org: OrgSpec
@@ -59,6 +76,14 @@ export class World {
     validateOrg(options.org)
     this.org = options.org
     this.startMs = this.clock.now()
+    this.io = new ProcessIo({
+      clock: this.clock,
+      store: this.store,
+      interleave: options.interleave ?? (() => Promise.resolve()),
+      exchange: (request) => this.exchange(request),
+      targetOf: (url) => this.targetOf(url),
+      ...(options.attributeRuns ? { attributeRuns: true } : {}),
+    })
     for (const spec of options.org.packs) this.packs.set(spec.id, this.createPack(spec))
     this.managers = this.createManagers()
   }
@@ -68,7 +93,57 @@ export class World {
     const url = new URL(input instanceof Request ? input.url : String(input))
     const mock = this.mocksByOrigin.get(url.origin)
     if (!mock) throw new TypeError(`reconnect-lab: no mock listens on ${url.origin} (in-process world)`)
-    return mock.fetch(input, init)
+    return this.serialized(mock, () => mock.fetch(input, init))
+  }
+
+  /** Runs `call` on `mock` after every earlier call to it has finished. */
+  private serialized<T>(mock: MockProvider, call: () => Promise<T>): Promise<T> {
+    const previous = this.mockQueues.get(mock) ?? Promise.resolve()
+    const next = previous.then(call, call)
+    this.mockQueues.set(
+      mock,
+      next.catch(() => undefined),
+    )
+    return next
+  }
+
+  /** One request to the mock owning its origin, with the ledger entries and records it produced. */
+  private exchange(request: Request): Promise<Exchanged> {
+    const url = new URL(request.url)
+    const mock = this.mocksByOrigin.get(url.origin)
+    if (!mock) throw new TypeError(`reconnect-lab: no mock listens on ${url.origin} (in-process world)`)
+    return this.serialized(mock, async () => {
+      const ledgerMark = mock.control.ledger().length
+      const requestMark = mock.requests().length
+      let response: Response | undefined
+      let error: unknown
+      try {
+        response = await mock.fetch(request)
+      } catch (caught) {
+        error = caught
+      }
+      return {
+        ...(response !== undefined ? { response } : { error }),
+        ledger: mock.control.ledger().slice(ledgerMark),
+        recorded: mock.requests().slice(requestMark),
+      }
+    })
+  }
+
+  private targetOf(url: URL): TargetInfo | undefined {
+    for (const [id, p] of this.packs) {
+      if (new URL(p.mock.issuer).origin !== url.origin) continue
+      const path = (endpoint: string) => new URL(endpoint).pathname
+      const endpoint =
+        url.pathname === path(p.descriptor.endpoints.token)
+          ? 'token'
+          : url.pathname === path(p.descriptor.endpoints.api)
+            ? 'api'
+            : 'other'
+      const policy = this.clientPolicies.get(id) ?? { rotation: false, reuseLeewayMs: 0 }
+      return { pack: id, provider: p.spec.provider, endpoint, ...policy }
+    }
+    return undefined
   }
 
   pack(packId: string): PackRuntime {
@@ -109,13 +184,14 @@ export class World {
         : undefined
     let result: StepResult = { kind: 'none' }
     let results: StepResult[] | undefined
+    const ioMark = this.io.log.length
 
     switch (event.type) {
       case 'advance':
         this.clock.advance(event.ms)
         break
       case 'run':
-        result = await this.run(0, event.teammate, event.pack)
+        result = await this.runOn(0, event.teammate, event.pack)
         break
       case 'connect':
         result = await this.connect(event.teammate, event.pack)
@@ -139,7 +215,12 @@ export class World {
       }
       case 'clear_credentials':
         // The admin console is one place: clearing through one instance clears the shared store.
-        await this.managers[0]!.clearCredentials(event.teammate, event.pack)
+        try {
+          await this.managers[0]!.clearCredentials(event.teammate, event.pack)
+        } catch (error) {
+          // The console showed the admin an error (a store outage, say): nothing was cleared for sure.
+          result = { kind: 'manager_error', message: describeError(error) }
+        }
         break
       case 'fault':
         this.pack(event.pack).mock.control.injectFault({
@@ -148,12 +229,37 @@ export class World {
           times: event.times,
         })
         break
-      case 'concurrent_runs':
-        results = await Promise.all(
-          event.runs.map((r, i) => this.run(i % this.managers.length, r.teammate, r.pack)),
-        )
+      case 'concurrent_runs': {
+        const count = this.managers.length
+        const instances = event.runs.map((r, i) => (r.instance ?? i) % count)
+        const victim = event.crash === undefined ? undefined : event.crash % count
+        const busy = victim !== undefined && instances.includes(victim)
+        if (victim !== undefined && busy && event.crashAtIo !== undefined) {
+          // The process dies as it reaches that IO point; if it finishes first, right after.
+          let struck = false
+          const disarm = this.io.armCrash(victim, event.crashAtIo, () => {
+            struck = true
+            this.restart(victim)
+          })
+          results = await Promise.all(event.runs.map((r, i) => this.runOn(instances[i]!, r.teammate, r.pack)))
+          disarm()
+          if (!struck) this.restart(victim)
+          break
+        }
+        // A process with runs to do crashes once it is at work, where the interleaving chooses.
+        const started = busy ? this.io.started(this.io.current(victim)) : undefined
+        const runs = event.runs.map((r, i) => this.runOn(instances[i]!, r.teammate, r.pack))
+        const crash = victim === undefined ? undefined : this.crashDuring(victim, started)
+        results = await Promise.all(runs)
+        await crash
+        break
+      }
+      case 'store_fault':
+        this.store.failWrites(event.failures, event.afterWrites ?? 0)
         break
       case 'restart_manager':
+        // A restart is a crash of every process between steps: memory is lost, the store survives.
+        for (let i = 0; i < this.managers.length; i++) this.io.kill(i)
         this.managers = this.createManagers()
         break
       case 'approve_app':
@@ -171,6 +277,7 @@ export class World {
       for (const r of p.mock.requests().slice(mark.requests)) requests.push({ ...r, pack: id })
       for (const e of p.mock.control.ledger().slice(mark.ledger)) ledger.push({ ...e, pack: id })
     }
+    const io = this.io.log.slice(ioMark)
     const step: TraceStep = {
       index: this.trace.length,
       atMs,
@@ -189,17 +296,53 @@ export class World {
         : {}),
       requests,
       ledger,
+      ...(io.length > 0 ? { io } : {}),
     }
     this.trace.push(step)
     return step
   }
 
-  private async run(instance: number, teammate: string, packId: string): Promise<StepResult> {
+  /** A run on one instance's current process; `crashed` if that process dies before answering. */
+  private async runOn(instance: number, teammate: string, packId: string): Promise<StepResult> {
+    const proc = this.io.current(instance)
+    const manager = this.managers[instance]!
+    const running = this.io.inRun(proc, teammate, packId, async (run) => {
+      const result = await this.run(manager, teammate, packId, (accessToken, send) =>
+        this.io.apiCall(proc, run, accessToken, send),
+      )
+      this.io.endRun(proc, run, result)
+      return result
+    })
+    const crashed = this.io.death(proc).then((): StepResult => ({ kind: 'crashed' }))
+    return Promise.race([running, crashed])
+  }
+
+  /** Kills instance `instance` at a point the interleaving chooses, and starts a fresh process in its place. */
+  private async crashDuring(instance: number, started: Promise<void> | undefined): Promise<void> {
+    await started
+    await (this.options.interleave ?? (() => Promise.resolve()))(`crash P${instance}`)
+    this.restart(instance)
+  }
+
+  /** Instance `instance`'s process dies; a fresh one (empty memory, same store) takes its place. */
+  private restart(instance: number): void {
+    this.io.kill(instance)
+    this.managers[instance] = this.createManager(instance)
+  }
+
+  private async run(
+    manager: TokenManager,
+    teammate: string,
+    packId: string,
+    tap: (accessToken: string, send: () => Promise<Response>) => Promise<Response>,
+  ): Promise<StepResult> {
     const pack = this.pack(packId)
     const callApi = async (accessToken: string): Promise<ApiResult> => {
-      const res = await this.fetch(pack.descriptor.endpoints.api, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      })
+      const res = await tap(accessToken, () =>
+        this.fetch(pack.descriptor.endpoints.api, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        }),
+      )
       const headers: Record<string, string> = {}
       res.headers.forEach((value, key) => {
         headers[key] = value
@@ -213,7 +356,7 @@ export class World {
       }
       return { status: res.status, headers, body }
     }
-    return this.callManager(() => this.managers[instance]!.run(teammate, packId, callApi))
+    return this.callManager(() => manager.run(teammate, packId, callApi))
   }
 
   /** The harness plays the browser: follow the authorization URL as the teammate, hand back the redirect. */
@@ -285,6 +428,10 @@ export class World {
       redirectUris: [redirectUri],
       ...(spec.setup === 'custom' && spec.policy ? { policy: spec.policy } : {}),
     })
+    this.clientPolicies.set(spec.id, {
+      rotation: client.policy.rotation,
+      reuseLeewayMs: client.policy.reuseLeewayMs,
+    })
     for (const teammate of this.options.org.teammates) mock.control.createUser({ login: teammate })
     this.mocksByOrigin.set(new URL(mock.issuer).origin, mock)
     const client_ = providerClient(spec.provider)
@@ -322,14 +469,23 @@ export class World {
 
   private createManagers(): TokenManager[] {
     const count = Math.max(1, this.options.managerInstances ?? 1)
-    const clock = new OffsetClock(this.clock, this.options.managerClockSkewMs ?? 0)
     const managers: TokenManager[] = []
-    for (let i = 0; i < count; i++) {
-      // Each instance gets its own copy of the descriptors, with the secret the console holds now.
-      const packs = [...this.packs.values()].map((p) => ({ ...p.descriptor, clientSecret: p.consoleSecret }))
-      managers.push(this.options.createManager({ fetch: this.fetch, clock, packs, store: this.store }))
-    }
+    for (let i = 0; i < count; i++) managers.push(this.createManager(i))
     return managers
+  }
+
+  /** A fresh manager for instance `instance`'s current process, over the shared store. */
+  private createManager(instance: number): TokenManager {
+    const clock = new OffsetClock(this.clock, this.options.managerClockSkewMs ?? 0)
+    const proc = this.io.current(instance)
+    // Each instance gets its own copy of the descriptors, with the secret the console holds now.
+    const packs = [...this.packs.values()].map((p) => ({ ...p.descriptor, clientSecret: p.consoleSecret }))
+    return this.options.createManager({
+      fetch: this.io.fetchFor(proc),
+      clock,
+      packs,
+      store: this.io.storeFor(proc),
+    })
   }
 
   private checkEvent(event: TimelineEvent): void {

@@ -14,6 +14,7 @@ import { siteApprovalGate } from './site-approval-gate.ts'
 import { triageMatchesTable } from './triage-matches-table.ts'
 import { unsupportedSetupRejected } from './unsupported-setup-rejected.ts'
 import { revocationPrompts } from './revocation-prompts.ts'
+import { rotationIsDurable } from './rotation-is-durable.ts'
 import { secretMismatchIsAdmin } from './secret-mismatch-is-admin.ts'
 import { silentRefresh } from './silent-refresh.ts'
 import { transientNeverPrompts } from './transient-never-prompts.ts'
@@ -29,6 +30,7 @@ export const RULES: readonly RuleDefinition[] = [
   indexingIndependence,
   adminReset,
   longLivedStaysQuiet,
+  rotationIsDurable,
   ...pendingRules,
   policySetsThePace,
   transientNeverPrompts,

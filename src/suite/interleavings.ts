@@ -1,0 +1,471 @@
+/**
+ * Scheduled interleavings: concurrent runs, several manager processes over one credential store,
+ * crashes, restarts, lost answers and store outages, explored with fast-check's scheduler.
+ *
+ * Every IO point of a manager process (a request reaching the source, its answer reaching the
+ * process, a store read, a store write) is a task on a fast-check scheduler (`fc.schedulerFor`), and
+ * a crash is one more task. Which pending task runs next is decided by a list of choices that
+ * fast-check generates and shrinks (`fc.array(fc.nat())`: choice k picks among the tasks pending at
+ * decision k; a missing or zero choice runs the oldest pending task). So a failing interleaving
+ * shrinks on both axes: the scenario (fewer runs, instances, faults, steps) and the schedule (towards
+ * "oldest first", keeping only the preemptions the bug needs). fc.scheduler() explores the same space
+ * but cannot shrink its schedule; that is why the ordering is ours and the scheduler is fast-check's.
+ *
+ * One property run is one scenario played under one schedule: one "scheduled interleaving".
+ */
+import fc from 'fast-check'
+import { MINUTE_MS } from '../clock.ts'
+import type { Fault } from '../../mocks/types.ts'
+import type { CreateManager } from '../manager/contract.ts'
+import { Oracle } from '../oracle/oracle.ts'
+import { rotationLedgerOf } from '../rules/ledger-invariants.ts'
+import type {
+  RuleDefinition,
+  RuleId,
+  StandaloneContext,
+  StandaloneResult,
+  Violation,
+} from '../rules/types.ts'
+import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import { createWorld } from '../world/world.ts'
+import { setupEvents } from './check-provider.ts'
+import type { Counterexample } from './counterexample.ts'
+import { renderInterleaving } from './interleavings-render.ts'
+import { rotatingSetupOf } from './interleavings-setups.ts'
+import type { ProviderProfile } from './profiles.ts'
+import { RuleViolationError } from './violation-error.ts'
+
+/** Scheduled interleavings per provider in the full suite (`reconnect-lab run`), at least. */
+export const DEFAULT_INTERLEAVINGS = 1000
+
+/** A scenario: an org, how many manager processes share its store, and the timeline after everyone connected. */
+export interface InterleavingScenario {
+  org: OrgSpec
+  instances: number
+  events: TimelineEvent[]
+}
+
+/** A failing interleaving: the scenario, the schedule's choices, and the interleaving printed step by step. */
+export interface InterleavingCounterexample extends Counterexample {
+  instances: number
+  /** The events after the setup (everyone connects), up to the breaking step: replayInterleaving's input. */
+  scenarioEvents: TimelineEvent[]
+  /** The scheduler's choices (replayInterleaving plays them back). */
+  choices: number[]
+  /** Interleavings tried before the first failing one was found (before shrinking). */
+  foundAfter: number
+  /** Shrinking steps fast-check took from the first failing interleaving to this one. */
+  shrinks: number
+}
+
+export interface ExploreOptions {
+  profile: ProviderProfile
+  createManager: CreateManager
+  rules: readonly RuleDefinition[]
+  seed: number
+  /** Scheduled interleavings to try (property runs). */
+  runs: number
+  /** Use the profile's rotating setup (rotation-is-durable needs one) or its ordinary orgs. */
+  setup: 'rotating' | 'ordinary'
+  /** A run that hangs this long (real time) fails as a crash, not a hung suite. */
+  timeoutMs?: number
+}
+
+export interface ExploreResult {
+  /** Interleavings played. */
+  runs: number
+  /** Per rule: steps where it had something to say, plus refresh presentations it examined. */
+  checks: Map<RuleId, number>
+  /** Interleavings in which two or more runs were in flight at once. */
+  concurrentInterleavings: number
+  /** How many passing interleavings contained each kind of trouble (see coverageOf). */
+  coverage: Record<CoverageKind, number>
+  failures: Map<RuleId, InterleavingCounterexample>
+  /** The exploration itself failed (a manager crash outside a run, a hang): every active rule unproven. */
+  crashed?: string
+}
+
+const TOKEN_FAULTS: fc.Arbitrary<Fault> = fc.oneof(
+  fc.record({ kind: fc.constant('http_error' as const), status: fc.constantFrom(500, 502, 503) }),
+  fc.record({
+    kind: fc.constant('http_error' as const),
+    status: fc.constant(429),
+    retryAfterSeconds: fc.constantFrom(1, 20, 120),
+  }),
+  fc.record({ kind: fc.constant('connection_reset' as const) }),
+  fc.record({ kind: fc.constant('latency' as const), ms: fc.constantFrom(2000, 30_000) }),
+  fc.record({ kind: fc.constant('commit_then_drop' as const) }),
+  fc.record({ kind: fc.constant('omit_refresh_token' as const) }),
+)
+
+/** Jumps around the lease (5 min), the reuse leeways (3 s, 10 min) and the lingering-trouble window. */
+const SHORT_JUMPS = [1000, 10_000, 6 * MINUTE_MS, 11 * MINUTE_MS] as const
+
+function orgOf(profile: ProviderProfile, setup: ExploreOptions['setup']): fc.Arbitrary<OrgSpec> {
+  const rotating = rotatingSetupOf(profile)
+  return setup === 'rotating' && rotating ? rotating.org : profile.org
+}
+
+/** The scenarios: faults, a jump that makes a refresh due, a burst of concurrent runs, then a few more steps. */
+export function scenarioArbitrary(
+  profile: ProviderProfile,
+  setup: ExploreOptions['setup'],
+): fc.Arbitrary<InterleavingScenario> {
+  const rotating = setup === 'rotating' ? rotatingSetupOf(profile) : undefined
+  const due = rotating?.refreshDueMs ?? profile.durationsMs
+  return fc
+    .record({ org: orgOf(profile, setup), instances: fc.integer({ min: 1, max: 3 }) })
+    .chain(({ org, instances }) => {
+      const teammate = fc.constantFrom(...org.teammates)
+      const pack = fc.constantFrom(...org.packs.map((p) => p.id))
+      const instance = fc.integer({ min: 0, max: instances - 1 })
+      const crash = fc.record({ instance, atIo: fc.integer({ min: 1, max: 14 }) })
+      const burst: fc.Arbitrary<TimelineEvent> = fc
+        .record({
+          runs: fc.array(fc.record({ teammate, pack, instance }), { minLength: 2, maxLength: 4 }),
+          crash: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: crash }),
+        })
+        .map(
+          ({ runs, crash }): TimelineEvent => ({
+            type: 'concurrent_runs',
+            runs,
+            ...(crash === undefined ? {} : { crash: crash.instance, crashAtIo: crash.atIo }),
+          }),
+        )
+      const trouble: fc.Arbitrary<TimelineEvent> = fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.record({
+            type: fc.constant('fault' as const),
+            pack,
+            endpoint: fc.constant('token' as const),
+            fault: TOKEN_FAULTS,
+            times: fc.integer({ min: 1, max: 3 }),
+          }),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            type: fc.constant('store_fault' as const),
+            failures: fc.integer({ min: 1, max: 3 }),
+            afterWrites: fc.integer({ min: 0, max: 2 }),
+          }),
+        },
+      )
+      const dueJump = fc.constantFrom(...due).map((ms): TimelineEvent => ({ type: 'advance', ms }))
+      const later: fc.Arbitrary<TimelineEvent> = fc.oneof(
+        { weight: 4, arbitrary: burst },
+        { weight: 2, arbitrary: dueJump },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom(...SHORT_JUMPS).map((ms): TimelineEvent => ({ type: 'advance', ms })),
+        },
+        { weight: 2, arbitrary: trouble },
+        { weight: 1, arbitrary: fc.constant<TimelineEvent>({ type: 'restart_manager' }) },
+        { weight: 1, arbitrary: fc.record({ type: fc.constant('run' as const), teammate, pack }) },
+      )
+      return fc
+        .record({
+          before: fc.array(trouble, { maxLength: 2 }),
+          jump: dueJump,
+          first: burst,
+          after: fc.array(later, { maxLength: 4 }),
+        })
+        .map(({ before, jump, first, after }) => ({
+          org,
+          instances,
+          events: [...before, jump, first, ...after],
+        }))
+    })
+}
+
+/**
+ * The ordering fast-check's schedulerFor reads: the k-th real decision (two or more tasks pending)
+ * takes the pending task at position `choices[k] % pending` (oldest first), 0 once the choices run
+ * out; with one task pending there is nothing to decide and no choice is used. fast-check reads each
+ * entry several times while it looks the task up, so each decision is taken once and remembered.
+ */
+function choiceOrdering(choices: readonly number[]): { ordering: number[]; scheduled(): void } {
+  const pending: number[] = []
+  const decided = new Map<number, number>()
+  let lastId = 0
+  let decisions = 0
+  const ordering = new Proxy<number[]>([], {
+    get(target, property, receiver) {
+      if (property === 'length') return Number.MAX_SAFE_INTEGER
+      if (typeof property === 'string' && /^\d+$/.test(property)) {
+        const k = Number(property)
+        const known = decided.get(k)
+        if (known !== undefined) return known
+        if (pending.length === 0) return undefined
+        const choice = pending.length > 1 ? (choices[decisions++] ?? 0) : 0
+        const [id] = pending.splice(choice % pending.length, 1)
+        decided.set(k, id!)
+        return id
+      }
+      return Reflect.get(target, property, receiver)
+    },
+  })
+  return { ordering, scheduled: () => void pending.push(++lastId) }
+}
+
+interface Played {
+  trace: TraceStep[]
+  violations: Violation[]
+  checks: Map<RuleId, number>
+  concurrent: boolean
+}
+
+export type CoverageKind =
+  | 'several_processes'
+  | 'crash'
+  | 'lost_answer'
+  | 'missing_refresh_token'
+  | 'store_outage'
+  | 'lease_wait'
+  | 'reuse_excused'
+  | 'retry_after'
+
+/** What kinds of trouble one played interleaving met. */
+export function coverageOf(trace: readonly TraceStep[]): Set<CoverageKind> {
+  const kinds = new Set<CoverageKind>()
+  const procs = new Set<number>()
+  const leasedBy = new Map<string, string>()
+  const procKey = (p: { instance: number; generation: number }) => `${p.instance}.${p.generation}`
+  for (const e of trace.flatMap((s) => s.io ?? [])) {
+    procs.add(e.proc.instance)
+    if (e.kind === 'crash' && e.runs.length > 0) kinds.add('crash')
+    if (e.kind === 'token_request') {
+      if (e.dropped && e.ledger.some((l) => l.type === 'refresh' && l.result === 'issued'))
+        kinds.add('lost_answer')
+      if (e.fault === 'omit_refresh_token') kinds.add('missing_refresh_token')
+      if (e.retryAfterMs !== undefined) kinds.add('retry_after')
+    }
+    if (e.kind === 'store_write' && e.result === 'failed') kinds.add('store_outage')
+    if (e.kind === 'store_write' && e.result === 'ok') {
+      if (e.leased) leasedBy.set(e.key, procKey(e.proc))
+      else leasedBy.delete(e.key)
+    }
+    // A process found the credential under another process's lease.
+    if (e.kind === 'store_read' && e.leased && leasedBy.get(e.key) !== procKey(e.proc))
+      kinds.add('lease_wait')
+  }
+  if (procs.size > 1) kinds.add('several_processes')
+  if (rotationLedgerOf(trace).reuses.some((r) => r.excused)) kinds.add('reuse_excused')
+  return kinds
+}
+
+/** Plays one scenario under one schedule, stopping after the first step that breaks a rule. */
+async function play(
+  scenario: InterleavingScenario,
+  choices: readonly number[],
+  createManager: CreateManager,
+  rules: readonly RuleDefinition[],
+  attributeRuns = false,
+): Promise<Played> {
+  const { ordering, scheduled } = choiceOrdering(choices)
+  const scheduler = fc.schedulerFor(ordering)
+  const world = createWorld({
+    org: scenario.org,
+    createManager,
+    managerInstances: scenario.instances,
+    attributeRuns,
+    interleave: (label) => {
+      scheduled()
+      return scheduler.schedule(Promise.resolve(), label).then(() => undefined)
+    },
+  })
+  const oracle = new Oracle(scenario.org)
+  let concurrent = false
+  for (const event of [...setupEvents(scenario.org), ...scenario.events]) {
+    const step = await scheduler.waitFor(world.apply(event))
+    concurrent ||= overlapped(step)
+    const violations = oracle.judge(step, rules)
+    for (const rule of rules)
+      if (rule.judgeTrace) violations.push(...rule.judgeTrace(world.trace, scenario.org))
+    if (violations.length > 0) return { trace: world.trace, violations, checks: new Map(), concurrent }
+  }
+  const checks = new Map(oracle.checks)
+  const presentations = rotationLedgerOf(world.trace)
+  for (const rule of rules) {
+    if (rule.id === 'rotation-is-durable') {
+      const refreshes = world.trace
+        .flatMap((s) => s.io ?? [])
+        .filter((e) => e.kind === 'token_request' && e.grantType === 'refresh_token').length
+      checks.set(rule.id, (checks.get(rule.id) ?? 0) + refreshes + presentations.reuses.length)
+    }
+  }
+  return { trace: world.trace, violations: [], checks, concurrent }
+}
+
+/** Two runs of one step were in flight at once (one started before another ended). */
+function overlapped(step: TraceStep): boolean {
+  let open = 0
+  for (const e of step.io ?? []) {
+    if (e.kind === 'run_start') {
+      if (++open >= 2) return true
+    } else if (e.kind === 'run_end' || e.kind === 'crash') open = Math.max(0, open - 1)
+  }
+  return false
+}
+
+export interface ReplayedInterleaving {
+  trace: TraceStep[]
+  violations: Violation[]
+  lines: string[]
+}
+
+/** Plays a scenario under recorded choices again, stopping at the first broken rule. */
+export async function replayInterleaving(options: {
+  scenario: InterleavingScenario
+  choices: readonly number[]
+  createManager: CreateManager
+  rules: readonly RuleDefinition[]
+}): Promise<ReplayedInterleaving> {
+  const played = await play(options.scenario, options.choices, options.createManager, options.rules, true)
+  return {
+    trace: played.trace,
+    violations: played.violations,
+    lines: renderInterleaving(played.trace, played.violations),
+  }
+}
+
+/**
+ * Explores `runs` scheduled interleavings. All rules are judged on every interleaving; when one
+ * breaks, fast-check shrinks scenario and schedule, the rules it broke get that counterexample, and
+ * the exploration goes on for the rest (as checkProvider does for timelines).
+ */
+export async function exploreInterleavings(options: ExploreOptions): Promise<ExploreResult> {
+  const { profile } = options
+  const checks = new Map<RuleId, number>()
+  const failures = new Map<RuleId, InterleavingCounterexample>()
+  let active = [...options.rules]
+  let runs = 0
+  let concurrentInterleavings = 0
+  const coverage: Record<CoverageKind, number> = {
+    several_processes: 0,
+    crash: 0,
+    lost_answer: 0,
+    missing_refresh_token: 0,
+    store_outage: 0,
+    lease_wait: 0,
+    reuse_excused: 0,
+    retry_after: 0,
+  }
+  const scenarios = scenarioArbitrary(profile, options.setup)
+  const choices = fc.array(fc.nat({ max: 0xffff }), { maxLength: 96 })
+
+  while (active.length > 0) {
+    const rules = active
+    const property = fc.asyncProperty(scenarios, choices, async (scenario, picks) => {
+      runs++
+      const played = await play(scenario, picks, options.createManager, rules)
+      if (played.violations.length > 0) {
+        throw new RuleViolationError(played.violations, played.trace[played.trace.length - 1]!)
+      }
+      if (played.concurrent) concurrentInterleavings++
+      for (const kind of coverageOf(played.trace)) coverage[kind]++
+      for (const [id, n] of played.checks) checks.set(id, (checks.get(id) ?? 0) + n)
+    })
+    const details = await fc.check(property, {
+      seed: options.seed,
+      numRuns: options.runs,
+      timeout: options.timeoutMs ?? 20_000,
+    })
+    if (!details.failed) break
+    const error = details.errorInstance
+    if (!(error instanceof RuleViolationError) || !details.counterexample) {
+      const message = error instanceof Error ? error.message : String(error)
+      return { runs, checks, concurrentInterleavings, coverage, failures, crashed: message }
+    }
+    const [scenario, picks] = details.counterexample
+    const replay = await replayInterleaving({
+      scenario,
+      choices: picks,
+      createManager: options.createManager,
+      rules,
+    })
+    const violations = replay.violations.length > 0 ? replay.violations : error.violations
+    const broken = new Set(violations.map((v) => v.rule))
+    const events = [...setupEvents(scenario.org), ...scenario.events]
+    for (const rule of broken) {
+      failures.set(rule, {
+        rule,
+        provider: profile.provider,
+        seed: details.seed,
+        path: details.counterexamplePath ?? '',
+        org: scenario.org,
+        events: replay.trace.length > 0 ? events.slice(0, replay.trace.length) : events,
+        lines: replay.lines,
+        violations: violations.filter((v) => v.rule === rule),
+        reproduced: replay.violations.some((v) => v.rule === rule),
+        instances: scenario.instances,
+        scenarioEvents: scenario.events.slice(
+          0,
+          Math.max(0, replay.trace.length - setupEvents(scenario.org).length),
+        ),
+        choices: [...picks],
+        foundAfter: details.numRuns,
+        shrinks: details.numShrinks,
+      })
+    }
+    active = active.filter((r) => !broken.has(r.id))
+  }
+  return { runs, checks, concurrentInterleavings, coverage, failures }
+}
+
+/** One exploration per (manager, provider, seed, runs), shared by the rules whose standalone check uses it. */
+const explorations = new WeakMap<CreateManager, Map<string, Promise<ExploreResult>>>()
+
+/**
+ * The standalone check of an interleaving rule: at least DEFAULT_INTERLEAVINGS scheduled
+ * interleavings (more when the suite asks for more runs), or `interleavings` when the caller says.
+ */
+export async function interleavingStandalone(
+  ruleId: RuleId,
+  context: StandaloneContext,
+  rules: readonly RuleDefinition[],
+  interleavings: number = context.interleavings ?? Math.max(context.runs, DEFAULT_INTERLEAVINGS),
+): Promise<StandaloneResult> {
+  const setup = rotatingSetupOf(context.profile) ? 'rotating' : 'ordinary'
+  // Without a rotating setup there is no rotation to explore; the rest still is.
+  const explored = setup === 'rotating' ? rules : rules.filter((r) => r.id !== 'rotation-is-durable')
+  if (ruleId === 'rotation-is-durable' && setup !== 'rotating') {
+    return {
+      status: 'skip',
+      runs: 0,
+      checks: 0,
+      note: `${context.provider} has no rotating setup (ProviderProfile.rotating or interleavings-setups.ts)`,
+    }
+  }
+  let byKey = explorations.get(context.createManager)
+  if (!byKey) {
+    byKey = new Map()
+    explorations.set(context.createManager, byKey)
+  }
+  const key = `${context.provider}/${context.seed}/${interleavings}/${explored.map((r) => r.id).join(',')}`
+  let exploration = byKey.get(key)
+  if (!exploration) {
+    exploration = exploreInterleavings({
+      profile: context.profile,
+      createManager: context.createManager,
+      rules: explored,
+      seed: context.seed,
+      runs: interleavings,
+      setup,
+    })
+    byKey.set(key, exploration)
+  }
+  const result = await exploration
+  const checks = result.checks.get(ruleId) ?? 0
+  const covered = Object.entries(result.coverage)
+    .map(([kind, n]) => `${kind.replaceAll('_', ' ')} ${n}`)
+    .join(', ')
+  const summary = `${result.runs} scheduled interleavings (${result.concurrentInterleavings} with runs in flight together; ${covered})`
+  if (result.crashed !== undefined) {
+    return { status: 'fail', runs: result.runs, checks, note: `the exploration crashed: ${result.crashed}` }
+  }
+  const failure = result.failures.get(ruleId)
+  if (failure) return { status: 'fail', runs: result.runs, checks, counterexample: failure, note: summary }
+  return { status: 'pass', runs: result.runs, checks, note: summary }
+}
