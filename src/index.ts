@@ -19,3 +19,16 @@ export type { RuleDefinition, RuleId, Violation } from './rules/types.ts'
 export { runConformance, type ConformanceReport, type ConformanceOptions } from './suite/conformance.ts'
 export { replayTimeline } from './suite/play.ts'
 export { redactSecrets } from './redact.ts'
+export {
+  defineScenario,
+  loadScenarioFile,
+  parseScenario,
+  replayScenario,
+  ScenarioError,
+  type Scenario,
+  type ScenarioDefinition,
+  type ScenarioStep,
+  type ScenarioPack,
+  type ScenarioPolicy,
+} from './scenario/index.ts'
+export { guardManager, loadManagerModule, ManagerError, DEFAULT_CALL_TIMEOUT_MS } from './manager/load.ts'

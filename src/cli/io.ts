@@ -10,6 +10,8 @@ export interface CliIo {
   elapsedMs(): number
   /** A seed for when the user gave none (the CLI draws it from entropy and prints it). */
   freshSeed(): number
+  /** Resolves when the user asks a long-running command (serve) to stop, e.g. on Ctrl-C. */
+  untilInterrupted?(): Promise<void>
 }
 
 /** Exit codes: 0 all rules pass, 1 a rule failed, 2 usage or input error. */

@@ -17,6 +17,11 @@ const io: CliIo = {
   cwd: process.cwd(),
   elapsedMs: elapsed,
   freshSeed: () => randomInt(-(2 ** 31), 2 ** 31 - 1),
+  untilInterrupted: () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve())
+      process.once('SIGTERM', () => resolve())
+    }),
 }
 
 try {

@@ -31,7 +31,19 @@ describe('reconnect-lab run', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'rl-cli-'))
     const io = captureIo(cwd)
     const code = await runCli(
-      ['run', '--seed', '5', '--runs', '20', '--provider', 'baseline', '--report-dir', 'out'],
+      [
+        'run',
+        '--seed',
+        '5',
+        '--runs',
+        '20',
+        '--provider',
+        'baseline',
+        '--report-dir',
+        'out',
+        '--reporter',
+        'pretty,json,markdown',
+      ],
       io,
     )
     expect(code).toBe(0)
@@ -55,7 +67,22 @@ describe('reconnect-lab run', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'rl-cli-'))
     const io = captureIo(cwd)
     expect(
-      await runCli(['run', '--seed', '5', '--runs', '5', '--rule', 'admin-reset', '--report-dir', 'o'], io),
+      await runCli(
+        [
+          'run',
+          '--seed',
+          '5',
+          '--runs',
+          '5',
+          '--rule',
+          'admin-reset',
+          '--report-dir',
+          'o',
+          '--reporter',
+          'json',
+        ],
+        io,
+      ),
     ).toBe(0)
     const report = JSON.parse(await readFile(join(cwd, 'o', 'report.json'), 'utf8'))
     expect(new Set(report.rules.map((r: { id: string }) => r.id))).toEqual(new Set(['admin-reset']))
@@ -70,6 +97,7 @@ describe('reconnect-lab run', () => {
         runs: 50,
         providers: ['baseline'],
         reportDir: 'r',
+        reporters: ['pretty', 'markdown'],
         createManager: promptsEveryRun,
         managerLabel: 'prompts-every-run',
       },
@@ -88,6 +116,13 @@ describe('reconnect-lab run', () => {
     [['run', '--provider', 'myspace']],
     [['run', '--rule', 'be-nice']],
     [['run', '--bogus']],
+    [['run', '--reporter', 'xml']],
+    [['run', '--call-timeout', 'soon']],
+    [['run', '--manager', 'no/such/adapter.ts']],
+    [['run', '--baseline', 'no/such/baseline.yaml']],
+    [['replay']],
+    [['replay', 'no/such/scenario.yaml']],
+    [['selfcheck', '--mutant', 'no-such-mutant']],
     [['frobnicate']],
   ])('%j is a usage error: exit 2, one clear line, no stack trace', async (argv) => {
     const io = captureIo(await mkdtemp(join(tmpdir(), 'rl-cli-')))

@@ -1,11 +1,37 @@
 import { Command, CommanderError, Option } from 'commander'
 import { LabError } from '../world/errors.ts'
 import { TOOL_VERSION } from '../suite/conformance.ts'
-import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, runCommand } from './commands/run.ts'
+import { DEFAULT_CALL_TIMEOUT_MS } from '../manager/load.ts'
+import { listCommand } from './commands/list.ts'
+import { replayCommand } from './commands/replay.ts'
+import { serveCommand } from './commands/serve.ts'
+import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, REPORTERS, type ReporterName, runCommand } from './commands/run.ts'
+import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.ts'
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './io.ts'
 import { parseIntegerOption, parseProviders, parseRules } from './options.ts'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+function parseReporters(values: readonly string[] | undefined): ReporterName[] | undefined {
+  if (!values || values.length === 0) return undefined
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)
+  for (const name of names) {
+    if (!(REPORTERS as readonly string[]).includes(name))
+      throw new UsageError(`--reporter: unknown reporter "${name}" (known: ${REPORTERS.join(', ')})`)
+  }
+  return [...new Set(names)] as ReporterName[]
+}
+
+function parseCallTimeout(raw: string | undefined): { callTimeoutMs?: number } {
+  return raw === undefined ? {} : { callTimeoutMs: parseIntegerOption('--call-timeout', raw, 1, 600_000) }
+}
+
+function parseSeed(raw: string | undefined): { seed?: number } {
+  return raw === undefined ? {} : { seed: parseIntegerOption('--seed', raw, -(2 ** 31), 2 ** 31 - 1) }
+}
 
 /**
  * The CLI as a function of argv and injected IO: returns the exit code, never calls process.exit and
@@ -26,6 +52,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command('run')
     .description('Run the conformance suite on a token manager and write reports')
+    .option(
+      '--manager <path>',
+      'a .ts or .js module exporting createManager (default: the reference manager)',
+    )
     .option('--seed <n>', 'seed for the generated timelines (default: fresh, printed in the report)')
     .option('--runs <n>', 'generated timelines per provider', String(DEFAULT_RUNS))
     .addOption(
@@ -34,32 +64,146 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(
       new Option('--rule <ids>', 'only these rules (comma-separated or repeated)').argParser(collect),
     )
-    .option('--report-dir <dir>', 'where report.json and summary.md go', DEFAULT_REPORT_DIR)
+    .addOption(
+      new Option(
+        '--reporter <names>',
+        `${REPORTERS.join(', ')}; comma-separated or repeated (default: pretty,json,markdown). pretty prints the table; json, junit and markdown write report.json, junit.xml and summary.md under --report-dir`,
+      ).argParser(collect),
+    )
+    .option(
+      '--report-dir <dir>',
+      'where report files and counterexamples/<rule>-<provider>.yaml go',
+      DEFAULT_REPORT_DIR,
+    )
+    .option(
+      '--baseline <file>',
+      'known failing rule/provider pairs: fail only on new failures and stale entries',
+    )
+    .option('--write-baseline <file>', "write this run's failures as a baseline file")
+    .option(
+      '--call-timeout <ms>',
+      `real-time limit for one call into --manager before it counts as never settling (default ${DEFAULT_CALL_TIMEOUT_MS})`,
+    )
     .action(
       async (opts: {
+        manager?: string
         seed?: string
         runs: string
         provider?: string[]
         rule?: string[]
+        reporter?: string[]
         reportDir: string
+        baseline?: string
+        writeBaseline?: string
+        callTimeout?: string
       }) => {
         const providers = parseProviders(opts.provider)
         const rules = parseRules(opts.rule)
+        const reporters = parseReporters(opts.reporter)
         const result = await runCommand(
           {
-            ...(opts.seed !== undefined
-              ? { seed: parseIntegerOption('--seed', opts.seed, -(2 ** 31), 2 ** 31 - 1) }
-              : {}),
+            ...parseSeed(opts.seed),
             runs: parseIntegerOption('--runs', opts.runs, 1, 1_000_000),
             ...(providers ? { providers } : {}),
             ...(rules ? { rules } : {}),
+            ...(reporters ? { reporters } : {}),
             reportDir: opts.reportDir,
+            ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+            ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
+            ...(opts.writeBaseline !== undefined ? { writeBaseline: opts.writeBaseline } : {}),
+            ...parseCallTimeout(opts.callTimeout),
           },
           io,
         )
         exitCode = result.exitCode
       },
     )
+
+  program
+    .command('replay')
+    .description('Replay a scenario file (e.g. a counterexample) step by step and judge it')
+    .argument(
+      '<file>',
+      'a scenario YAML file, e.g. reports/latest/counterexamples/silent-refresh-baseline.yaml',
+    )
+    .option(
+      '--manager <path>',
+      'a .ts or .js module exporting createManager (default: the reference manager)',
+    )
+    .option(
+      '--call-timeout <ms>',
+      `real-time limit for one call into --manager (default ${DEFAULT_CALL_TIMEOUT_MS})`,
+    )
+    .action(async (file: string, opts: { manager?: string; callTimeout?: string }) => {
+      exitCode = await replayCommand(
+        {
+          file,
+          ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+          ...parseCallTimeout(opts.callTimeout),
+        },
+        io,
+      )
+    })
+
+  program
+    .command('selfcheck')
+    .description(
+      'Run the suite on every shipped known-bug manager (scenarios/mutants/) and print the mutation score',
+    )
+    .option('--seed <n>', 'seed for the generated timelines', String(DEFAULT_SELFCHECK_SEED))
+    .option('--runs <n>', 'generated timelines per provider and mutant', String(DEFAULT_RUNS))
+    .addOption(
+      new Option('--mutant <ids>', 'only these mutants (comma-separated or repeated)').argParser(collect),
+    )
+    .option(
+      '--report-dir <dir>',
+      'where selfcheck/selfcheck.json and the counterexamples go',
+      DEFAULT_REPORT_DIR,
+    )
+    .action(async (opts: { seed: string; runs: string; mutant?: string[]; reportDir: string }) => {
+      const mutants = opts.mutant
+        ?.flatMap((m) => m.split(','))
+        .map((m) => m.trim())
+        .filter(Boolean)
+      const result = await selfcheckCommand(
+        {
+          ...parseSeed(opts.seed),
+          runs: parseIntegerOption('--runs', opts.runs, 1, 1_000_000),
+          ...(mutants && mutants.length > 0 ? { mutants } : {}),
+          reportDir: opts.reportDir,
+        },
+        io,
+      )
+      exitCode = result.exitCode
+    })
+
+  program
+    .command('list')
+    .description('Print the providers with their quirks, and the rules with where each applies')
+    .action(() => {
+      exitCode = listCommand(io)
+    })
+
+  program
+    .command('serve')
+    .description('Serve the mock providers over loopback HTTP (control surface under /_lab on each)')
+    .addOption(
+      new Option('--provider <ids>', 'only these providers (comma-separated or repeated)').argParser(collect),
+    )
+    .option('--port <n>', 'first port; each provider takes the next (0: any free port)', '0')
+    .option('--host <host>', 'loopback address to bind', '127.0.0.1')
+    .action(async (opts: { provider?: string[]; port: string; host: string }) => {
+      const providers = parseProviders(opts.provider)
+      exitCode = await serveCommand(
+        {
+          ...(providers ? { providers } : {}),
+          port: parseIntegerOption('--port', opts.port, 0, 65535),
+          host: opts.host,
+        },
+        io,
+        io.untilInterrupted?.() ?? Promise.resolve(),
+      )
+    })
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

@@ -12,7 +12,9 @@ describe('reconnect-lab serve (loopback HTTP)', () => {
     const base = running.urls['baseline']!
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
 
-    const meta = await (await fetch(`${base}/.well-known/oauth-authorization-server`)).json()
+    const meta = (await (await fetch(`${base}/.well-known/oauth-authorization-server`)).json()) as {
+      issuer: string
+    }
     expect(meta.issuer).toBe(base)
 
     const bad = await fetch(`${base}/token`, {
@@ -22,7 +24,7 @@ describe('reconnect-lab serve (loopback HTTP)', () => {
     })
     expect(bad.status).toBe(400)
     expect(bad.headers.get('cache-control')).toContain('no-store')
-    expect((await bad.json()).error).toBe('invalid_request')
+    expect(((await bad.json()) as { error: string }).error).toBe('invalid_request')
   })
 
   it('a connection_reset fault drops the connection, so a real client sees a network error', async () => {

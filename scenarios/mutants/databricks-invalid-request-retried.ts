@@ -1,0 +1,40 @@
+import { createReferenceManager } from '../../src/manager/reference-manager.ts'
+import { oauthErrorCode, providerClient } from '../../src/providers/index.ts'
+import { defineMutant } from './mutant.ts'
+
+export const mutant = defineMutant({
+  id: 'databricks-invalid-request-retried',
+  title: 'Databricks `invalid_request` on a refresh is retried forever',
+  change:
+    'A token-endpoint invalid_request is read as a passing problem (retry later), but Databricks answers a dead refresh token with 400 invalid_request "Refresh token is invalid": the teammate is told to retry, run after run, and never to reconnect.',
+  models:
+    'connectors.md section 6 and root cause 7 (Databricks refresh failure is invalid_request, not invalid_grant: databricks/cli#1434, #667, #709)',
+  targets: ['databricks'],
+  caughtBy: ['expiry-prompts-once', 'revocation-prompts', 'policy-sets-the-pace'],
+  createManager: (env) =>
+    createReferenceManager(env, {
+      parts: {
+        providerFor: (pack) => {
+          const client = providerClient(pack.provider)
+          return {
+            ...client,
+            parseTokenResponse(status, headers, body, nowMs) {
+              const parsed = client.parseTokenResponse(status, headers, body, nowMs)
+              if (parsed.kind === 'failure' && oauthErrorCode(body) === 'invalid_request') {
+                return {
+                  kind: 'failure',
+                  failure: {
+                    kind: 'transient',
+                    detail: 'token endpoint answered invalid_request; will retry',
+                  },
+                }
+              }
+              return parsed
+            },
+          }
+        },
+      },
+    }),
+})
+
+export const createManager = mutant.createManager

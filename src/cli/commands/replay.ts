@@ -1,0 +1,101 @@
+import type { CreateManager } from '../../manager/contract.ts'
+import { loadManagerModule } from '../../manager/load.ts'
+import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
+import { supportedProviderIds } from '../../providers/index.ts'
+import { redactSecrets } from '../../redact.ts'
+import { loadScenarioFile } from '../../scenario/load.ts'
+import { replayScenario } from '../../scenario/replay.ts'
+import { renderTrace } from '../../suite/counterexample.ts'
+import { LabError } from '../../world/errors.ts'
+import { providersWithMocks } from '../../world/mock-registry.ts'
+import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+
+export interface ReplayCommandOptions {
+  file: string
+  managerPath?: string
+  callTimeoutMs?: number
+  /** For tests: a manager instead of a module path. */
+  createManager?: CreateManager
+  managerLabel?: string
+}
+
+/**
+ * `reconnect-lab replay <file>`: plays a scenario file step by step on the reference manager (or
+ * `--manager`), judging each step, and stops at the first broken rule. Exit 1 when a rule broke, 0
+ * when none did, 2 when the file or the manager module is bad.
+ */
+export async function replayCommand(options: ReplayCommandOptions, io: CliIo): Promise<number> {
+  const scenario = await loadScenarioFile(options.file, io.cwd)
+  const label = scenario.file ?? options.file
+  const mocks = new Set(providersWithMocks())
+  const clients = new Set(supportedProviderIds())
+  for (const pack of scenario.org.packs) {
+    if (!mocks.has(pack.provider) || !clients.has(pack.provider)) {
+      throw new LabError(
+        'UNKNOWN_PROVIDER',
+        `${label}: pack "${pack.id}" uses provider "${pack.provider}", which this build of reconnect-lab cannot simulate yet`,
+      )
+    }
+  }
+  let createManager = options.createManager ?? createReferenceManager
+  let managerLabel = options.managerLabel ?? 'reference'
+  if (options.managerPath !== undefined) {
+    const loaded = await loadManagerModule(options.managerPath, {
+      cwd: io.cwd,
+      probeProviders: [...new Set(scenario.org.packs.map((p) => p.provider))],
+      ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
+    })
+    createManager = loaded.createManager
+    managerLabel = loaded.label
+  }
+
+  const { definition } = scenario
+  const replay = await replayScenario(scenario, { createManager })
+  const teammates = scenario.org.teammates.length
+  const packs = scenario.org.packs.map((p) => `${p.id} (${p.provider}, ${p.setup})`).join(', ')
+  const lines = [
+    `replaying ${label}${definition.title ? `: ${definition.title}` : ''}`,
+    `org: ${teammates} teammate${teammates === 1 ? '' : 's'}; packs ${packs}; manager ${managerLabel}`,
+    `judged by: ${replay.rules.map((r) => r.id).join(', ')}`,
+    ...(definition.schedule
+      ? [`a recorded interleaving of ${definition.instances ?? 1} manager processes`]
+      : []),
+    '',
+    ...(replay.lines ?? renderTrace(replay.trace, replay.violations)).map((l) => `  ${l}`),
+    '',
+  ]
+  const broken = [...new Set(replay.violations.map((v) => v.rule))]
+  const played = replay.stoppedAtStep !== undefined ? replay.stoppedAtStep + 1 : scenario.steps.length
+  if (replay.crash) {
+    lines.push(
+      `✗ the run stopped at step ${replay.crash.step + 1} of ${scenario.steps.length}: ${replay.crash.message}`,
+    )
+  } else if (broken.length > 0) {
+    lines.push(`✗ ${broken.join(', ')} broken at step ${played} of ${scenario.steps.length}`)
+  } else {
+    lines.push(`✓ no rule broken in ${scenario.steps.length} steps`)
+  }
+  const expected = definition.expect?.violates
+  if (expected !== undefined) {
+    const same = expected.length === broken.length && expected.every((r) => broken.includes(r))
+    const what = expected.length === 0 ? 'to pass' : `to break ${expected.join(', ')}`
+    lines.push(
+      same
+        ? `  as expected (the file says it is expected ${what})`
+        : `  NOT as expected: the file says it is expected ${what}`,
+    )
+  }
+  const origin = definition.origin
+  if (
+    origin?.manager &&
+    origin.manager !== managerLabel &&
+    options.managerPath === undefined &&
+    broken.length === 0
+  ) {
+    lines.push(
+      `  note: this counterexample was found on ${origin.manager}; replay it there with --manager ${origin.manager}`,
+    )
+  }
+  io.out(`${redactSecrets(lines.join('\n'))}\n`)
+  return broken.length > 0 || replay.crash ? EXIT_RULE_FAILED : EXIT_OK
+}

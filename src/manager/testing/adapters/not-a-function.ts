@@ -1,0 +1,2 @@
+/** Test adapter: `createManager` is a plain object. */
+export const createManager = { run: true }

@@ -1,0 +1,83 @@
+/**
+ * A counterexample as a replayable file, proven: play the shrunk timeline once to get its times and
+ * outcomes, write the scenario text, parse that text back and replay it. `reproduced` says whether the
+ * file, as written, breaks the same rule at the same step.
+ */
+import type { CreateManager } from '../manager/contract.ts'
+import { ruleById } from '../rules/catalogue/index.ts'
+import type { Counterexample } from '../suite/counterexample.ts'
+import { replayTimeline } from '../suite/play.ts'
+import type { TimelineEvent } from '../world/types.ts'
+import { parseScenario } from './load.ts'
+import { replayScenario } from './replay.ts'
+import { counterexampleFileName, counterexampleToYaml } from './write.ts'
+
+export interface CounterexampleFile {
+  name: string
+  text: string
+  /** Replaying the written file broke the rule again, at its last step. */
+  reproduced: boolean
+  /** Timeline steps in the file (waits are not steps: they are the `at` of the next one). */
+  steps: number
+}
+
+export async function counterexampleFile(
+  ce: Counterexample,
+  options: { createManager: CreateManager; manager?: string; runs?: number; tool?: string },
+): Promise<CounterexampleFile> {
+  const rules = [ruleById(ce.rule)]
+  let trace: Awaited<ReturnType<typeof replayTimeline>>['trace'] | undefined
+  try {
+    trace = (
+      await replayTimeline({ org: ce.org, createManager: options.createManager, rules, events: ce.events })
+    ).trace
+  } catch {
+    // The manager crashed outside a judged step: write relative times, and say the file did not reproduce.
+    trace = undefined
+  }
+  const text = counterexampleToYaml(ce, {
+    ...(trace !== undefined ? { trace } : {}),
+    ...(options.manager !== undefined ? { manager: options.manager } : {}),
+    ...(options.runs !== undefined ? { runs: options.runs } : {}),
+    ...(options.tool !== undefined ? { tool: options.tool } : {}),
+  })
+  const name = counterexampleFileName(ce)
+  const scenario = parseScenario(text, name)
+  // The file must say exactly what happened: every event, every field (a field the format does not
+  // know yet would be dropped silently otherwise).
+  const wrote = scenario.steps.map((s) => canonical(s.event))
+  const had = ce.events.filter((e) => e.type !== 'advance').map((e) => canonical(normalized(e, scenario)))
+  let reproduced = wrote.length === had.length && wrote.every((w, i) => w === had[i])
+  if (!reproduced) return { name, text, reproduced, steps: scenario.steps.length }
+  try {
+    const again = await replayScenario(scenario, { createManager: options.createManager, rules })
+    reproduced =
+      again.violations.some((v) => v.rule === ce.rule) && again.stoppedAtStep === scenario.steps.length - 1
+  } catch {
+    reproduced = false
+  }
+  return { name, text, reproduced, steps: scenario.steps.length }
+}
+
+/** JSON with sorted keys, so two equal events compare equal whatever order their fields were built in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/** Process indexes as the file writes them (modulo the scenario's process count). */
+function normalized(event: TimelineEvent, scenario: { definition: { instances?: number } }): TimelineEvent {
+  if (event.type !== 'concurrent_runs') return event
+  const count = scenario.definition.instances ?? 1
+  return {
+    ...event,
+    runs: event.runs.map((r) => (r.instance === undefined ? r : { ...r, instance: r.instance % count })),
+    ...(event.crash !== undefined ? { crash: event.crash % count } : {}),
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Plays a scenario on a fresh world, judging every step, and stops at the first broken rule. An
+ * absolute step time (`day 3 09:00`) waits until then; a relative one (`+12h`) waits that long after
+ * the previous step ended. Deterministic for a deterministic manager.
+ */
+import { withRealTimeout } from '../clock.ts'
+import type { CreateManager, ProviderId } from '../manager/contract.ts'
+import { RULES, ruleAppliesTo, ruleById } from '../rules/catalogue/index.ts'
+import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
+import { replayInterleaving } from '../suite/interleavings.ts'
+import { createSimulation, playAndJudge } from '../suite/play.ts'
+import { RuleViolationError } from '../suite/violation-error.ts'
+import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import type { CompiledScenario } from './scenario-schema.ts'
+
+/** Real-time bound on replaying a recorded interleaving. */
+const SCHEDULED_REPLAY_LIMIT_MS = 60_000
+
+export interface ScenarioReplay {
+  trace: TraceStep[]
+  /** The events actually played, waits included. */
+  events: TimelineEvent[]
+  violations: Violation[]
+  /** The trace index of the step that broke a rule; later steps were not played. */
+  stoppedAt?: number
+  /** The scenario step (index into `steps`) that broke a rule. */
+  stoppedAtStep?: number
+  rules: readonly RuleDefinition[]
+  /** The manager or the world failed outside a judged step (e.g. clearCredentials threw). */
+  crash?: { message: string; step: number }
+  /** For a scheduled (interleaving) scenario: the interleaving, printed operation by operation. */
+  lines?: string[]
+}
+
+/** The rules that can judge a timeline on this org: named ones, or every per-step/trace rule of its providers. */
+export function timelineRules(org: OrgSpec, ids?: readonly RuleId[]): RuleDefinition[] {
+  if (ids && ids.length > 0) return ids.map((id) => ruleById(id))
+  const providers = new Set<ProviderId>(org.packs.map((p) => p.provider))
+  return RULES.filter(
+    (r) =>
+      (r.judge !== undefined || r.judgeTrace !== undefined) &&
+      [...providers].some((p) => ruleAppliesTo(r, p)),
+  )
+}
+
+export async function replayScenario(
+  scenario: Pick<CompiledScenario, 'org' | 'steps'> & {
+    definition?: { rules?: RuleId[]; instances?: number; schedule?: number[] }
+  },
+  options: { createManager: CreateManager; rules?: readonly RuleDefinition[]; managerInstances?: number },
+): Promise<ScenarioReplay> {
+  const rules = options.rules ?? timelineRules(scenario.org, scenario.definition?.rules)
+  const instances = options.managerInstances ?? scenario.definition?.instances
+  const schedule = scenario.definition?.schedule
+  if (schedule !== undefined)
+    return replayScheduled(scenario, schedule, instances ?? 1, rules, options.createManager)
+  const sim = createSimulation({
+    org: scenario.org,
+    createManager: options.createManager,
+    rules,
+    ...(instances !== undefined ? { managerInstances: instances } : {}),
+  })
+  const start = sim.world.clock.now()
+  const events: TimelineEvent[] = []
+  const play = async (event: TimelineEvent) => {
+    events.push(event)
+    await playAndJudge(sim, event)
+  }
+  for (const [index, step] of scenario.steps.entries()) {
+    try {
+      if (step.at) {
+        const elapsed = sim.world.clock.now() - start
+        const wait = step.at.kind === 'relative' ? step.at.ms : step.at.elapsedMs - elapsed
+        if (wait > 0) await play({ type: 'advance', ms: wait })
+      }
+      await play(step.event)
+    } catch (error) {
+      if (error instanceof RuleViolationError) {
+        return {
+          trace: sim.world.trace,
+          events,
+          violations: error.violations,
+          stoppedAt: error.step.index,
+          stoppedAtStep: index,
+          rules,
+        }
+      }
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      return { trace: sim.world.trace, events, violations: [], rules, crash: { message, step: index } }
+    }
+  }
+  return { trace: sim.world.trace, events, violations: [], rules }
+}
+
+/**
+ * A recorded interleaving: the timeline (times as waits) under the scheduler's recorded choices, via
+ * the interleaving explorer's own replay, so the concurrent operations happen in the recorded order.
+ */
+async function replayScheduled(
+  scenario: Pick<CompiledScenario, 'org' | 'steps'>,
+  schedule: readonly number[],
+  instances: number,
+  rules: readonly RuleDefinition[],
+  createManager: CreateManager,
+): Promise<ScenarioReplay> {
+  const events: TimelineEvent[] = []
+  const stepOf: number[] = []
+  let cursor = 0
+  scenario.steps.forEach((step, index) => {
+    if (step.at) {
+      const wait = step.at.kind === 'relative' ? step.at.ms : step.at.elapsedMs - cursor
+      if (wait > 0) {
+        events.push({ type: 'advance', ms: wait })
+        stepOf.push(index)
+        cursor += wait
+      }
+    }
+    events.push(step.event)
+    stepOf.push(index)
+  })
+  // The explorer connects everyone first itself; the file spells those connects out (validated).
+  const setup = scenario.org.packs.length * scenario.org.teammates.length
+  try {
+    // A schedule that no longer fits its timeline (edited by hand) could wait forever: bound it.
+    const replayed = await withRealTimeout(
+      replayInterleaving({
+        scenario: { org: scenario.org, instances, events: events.slice(setup) },
+        choices: schedule,
+        createManager,
+        rules,
+      }),
+      SCHEDULED_REPLAY_LIMIT_MS,
+      () =>
+        new Error(
+          `the recorded schedule did not finish within ${SCHEDULED_REPLAY_LIMIT_MS / 1000} s: it does not fit this timeline`,
+        ),
+    )
+    const last = replayed.trace.length - 1
+    return {
+      trace: replayed.trace,
+      events: events.slice(0, replayed.trace.length),
+      violations: replayed.violations,
+      rules,
+      lines: replayed.lines,
+      ...(replayed.violations.length > 0 ? { stoppedAt: last, stoppedAtStep: stepOf[last] ?? last } : {}),
+    }
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    return { trace: [], events, violations: [], rules, crash: { message, step: 0 } }
+  }
+}

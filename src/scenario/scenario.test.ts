@@ -1,0 +1,288 @@
+import { describe, expect, it } from 'vitest'
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.ts'
+import { createManager as referenceManager } from '../manager/reference-manager.ts'
+import { ruleById } from '../rules/catalogue/index.ts'
+import type { Counterexample } from '../suite/counterexample.ts'
+import { replayTimeline } from '../suite/play.ts'
+import { defineScenario } from './define.ts'
+import { parseScenario, ScenarioError } from './load.ts'
+import { replayScenario } from './replay.ts'
+import { staticEvents } from './scenario-schema.ts'
+import { formatDayTime, parseTimeSpec } from './time.ts'
+import { counterexampleToYaml } from './write.ts'
+
+const GOOD = `# a customer's timeline
+id: lost-rotation
+title: The rotated refresh token was never saved
+org:
+  teammates: [alice, bob]
+  packs:
+    - id: jira
+      provider: baseline
+      setup: custom
+      policy: { accessTokenTtl: 1h, rotation: true, refreshIdleTtl: never, reuseLeeway: 0 }
+timeline:
+  - at: day 1 09:00
+    connect: alice@jira
+  - at: day 1 10:01
+    run: alice@jira
+  - at: +61m
+    run: alice@jira
+  - revoke: bob@jira
+    by: admin
+  - fault: jira
+    endpoint: token
+    http: 503
+    retryAfter: 30s
+    times: 2
+  - fault: jira
+    endpoint: api
+    kind: connection_reset
+  - at: day 3 09:00:30.250
+    concurrently: [alice@jira, bob@jira]
+  - rotate_secret: jira
+  - update_secret: jira
+  - clear_credentials: alice@jira
+  - restart_manager: true
+  - store_fault: 2
+expect:
+  violates: []
+`
+
+function issuesOf(text: string): string {
+  try {
+    parseScenario(text, 'bad.yaml')
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError)
+    return (error as Error).message
+  }
+  throw new Error('expected the scenario to be refused')
+}
+
+describe('scenario times', () => {
+  it('reads absolute and relative times', () => {
+    expect(parseTimeSpec('day 1 09:00')).toEqual({ kind: 'absolute', elapsedMs: 0 })
+    expect(parseTimeSpec('day 3 09:00')).toEqual({ kind: 'absolute', elapsedMs: 2 * DAY_MS })
+    expect(parseTimeSpec('day 2 08:30:15.5')).toEqual({
+      kind: 'absolute',
+      elapsedMs: DAY_MS - 30 * MINUTE_MS + 15_500,
+    })
+    expect(parseTimeSpec('+12h')).toEqual({ kind: 'relative', ms: 12 * HOUR_MS })
+    expect(parseTimeSpec('+1d12h')).toEqual({ kind: 'relative', ms: 36 * HOUR_MS })
+    expect(() => parseTimeSpec('tomorrow')).toThrow(/not a time: "tomorrow"/)
+    expect(() => parseTimeSpec('day 1 08:00')).toThrow(/before the simulation starts/)
+    expect(() => parseTimeSpec('day 1 25:00')).toThrow(/not a valid time of day/)
+  })
+
+  it('formats elapsed time back to the same text', () => {
+    for (const ms of [0, 61 * MINUTE_MS, 2 * DAY_MS + 1500, 90 * DAY_MS + 7]) {
+      const text = formatDayTime(ms)
+      expect(parseTimeSpec(text)).toEqual({ kind: 'absolute', elapsedMs: ms })
+    }
+    expect(formatDayTime(0)).toBe('day 1 09:00')
+    expect(formatDayTime(2 * DAY_MS + 30_250)).toBe('day 3 09:00:30.250')
+  })
+})
+
+describe('scenario files', () => {
+  it('reads a readable timeline into the org and world events', () => {
+    const scenario = parseScenario(GOOD, 'good.yaml')
+    expect(scenario.org).toEqual({
+      teammates: ['alice', 'bob'],
+      packs: [
+        {
+          id: 'jira',
+          provider: 'baseline',
+          setup: 'custom',
+          policy: { accessTokenTtlMs: HOUR_MS, rotation: true, refreshIdleTtlMs: null, reuseLeewayMs: 0 },
+        },
+      ],
+    })
+    const events = staticEvents(scenario.steps)
+    expect(events.slice(0, 6)).toEqual([
+      { type: 'connect', teammate: 'alice', pack: 'jira' },
+      { type: 'advance', ms: 61 * MINUTE_MS },
+      { type: 'run', teammate: 'alice', pack: 'jira' },
+      { type: 'advance', ms: 61 * MINUTE_MS },
+      { type: 'run', teammate: 'alice', pack: 'jira' },
+      { type: 'revoke', teammate: 'bob', pack: 'jira', by: 'admin' },
+    ])
+    expect(events).toContainEqual({
+      type: 'fault',
+      pack: 'jira',
+      endpoint: 'token',
+      fault: { kind: 'http_error', status: 503, retryAfterSeconds: 30 },
+      times: 2,
+    })
+    expect(events).toContainEqual({ type: 'store_fault', failures: 2 })
+    expect(scenario.steps.map((s) => s.line)).toEqual([12, 14, 16, 18, 20, 25, 28, 30, 31, 32, 33, 34])
+    expect(scenario.definition.expect).toEqual({ violates: [] })
+  })
+
+  it('names the file, line, column and field of every problem', () => {
+    const message = issuesOf(`id: Bad_Id
+org:
+  teammates: [alice]
+  packs:
+    - id: jira
+      provider: baseline
+      setup: custom
+      policy: { rotation: yes, accessTokenTtl: 3600 }
+timeline:
+  - connect: alice@jira
+  - run: alic@jira
+  - fault: jira
+    http: 503
+  - at: +5 minutes
+    run: alice@jira
+    by: admin
+  - frobnicate: 1
+`)
+    expect(message.split('\n')).toEqual([
+      'bad.yaml is not a valid scenario (8 problems):',
+      '  bad.yaml:1:5: id: "Bad_Id" is not a scenario id (lowercase letters, digits and dashes)',
+      '  bad.yaml:8:27: org.packs[0].policy.rotation: expected true or false, got "yes"',
+      '  bad.yaml:8:48: org.packs[0].policy.accessTokenTtl: write a unit: 3600s, 3600m, 3600h or 3600d',
+      '  bad.yaml:11:10: timeline[1].run: unknown teammate "alic" (org.teammates: alice)',
+      '  bad.yaml:12:5: timeline[2].endpoint: is required for a fault step',
+      '  bad.yaml:14:9: timeline[3].at: not a duration: "5 minutes" (use e.g. 90d, 12h, 10m, 30s, 1d12h)',
+      '  bad.yaml:16:5: timeline[3].by: unknown field for a run step',
+      '  bad.yaml:17:5: timeline[4]: unknown event "frobnicate"; each step is one of: run, connect, revoke, clear_credentials, rotate_secret, update_secret, approve_app, fault, concurrently, store_fault, restart_manager, indexing',
+    ])
+  })
+
+  it('checks names against the org and the setup, and time order', () => {
+    const message = issuesOf(`id: semantic
+org:
+  teammates: [alice]
+  packs: [{ id: crm, provider: baseline, setup: central }]
+timeline:
+  - at: day 2 09:00
+    run: alice@crm
+  - rotate_secret: crm
+  - at: day 1 10:00
+    concurrently: [{ run: alice@crm, instance: 1 }, alic@crm]
+rules: [silent-refresh, be-nice]
+`)
+    expect(message).toContain('bad.yaml:8:20: timeline[1].rotate_secret: rotate_secret needs a custom app')
+    expect(message).toContain(
+      'bad.yaml:9:9: timeline[2].at: day 1 10:00 is before the previous step (day 2 09:00)',
+    )
+    expect(message).toContain('bad.yaml:10:53: timeline[2].concurrently[1]: unknown teammate "alic"')
+    expect(message).toContain('bad.yaml:11:25: rules[1]: unknown rule "be-nice"')
+    const processes = issuesOf(`id: processes
+org:
+  teammates: [alice]
+  packs: [{ id: crm, provider: baseline, setup: custom }]
+timeline:
+  - concurrently: [{ run: alice@crm, instance: 1 }, alice@crm]
+    crash: 0
+`)
+    expect(processes).toContain(
+      'bad.yaml:6:5: timeline[0]: names manager process 1, but the scenario has 1 (set instances: 2 or more',
+    )
+  })
+
+  it('reports YAML syntax errors and empty or multi-document files with their line', () => {
+    expect(issuesOf('id: x\norg:\n  teammates: [alice\ntimeline: []\n')).toMatch(/bad\.yaml:4:1: \(yaml\): /)
+    expect(issuesOf('')).toContain('bad.yaml: (root): the file is empty')
+    expect(issuesOf('id: a\n---\nid: b\n')).toContain('bad.yaml:2:1: (root): one scenario per file')
+    expect(issuesOf('- 1\n')).toContain('bad.yaml:1:1: (root): expected a mapping, got a list')
+    expect(issuesOf('id: x\n')).toContain('bad.yaml:1:1: org: is required')
+  })
+
+  it('defineScenario has the same shape and checks, naming the field', () => {
+    const fromTs = defineScenario({
+      id: 'lost-rotation',
+      title: 'The rotated refresh token was never saved',
+      org: {
+        teammates: ['alice', 'bob'],
+        packs: [
+          {
+            id: 'jira',
+            provider: 'baseline',
+            setup: 'custom',
+            policy: { accessTokenTtl: '1h', rotation: true, refreshIdleTtl: 'never', reuseLeeway: 0 },
+          },
+        ],
+      },
+      timeline: [
+        { at: 'day 1 09:00', connect: 'alice@jira' },
+        { at: 'day 1 10:01', run: 'alice@jira' },
+        { at: '+61m', run: 'alice@jira' },
+      ],
+    })
+    const fromYaml = parseScenario(GOOD, 'good.yaml')
+    expect(fromTs.org).toEqual(fromYaml.org)
+    expect(fromTs.steps.map((s) => s.event)).toEqual(fromYaml.steps.slice(0, 3).map((s) => s.event))
+
+    expect(() =>
+      defineScenario({
+        id: 'broken',
+        org: { teammates: ['alice'], packs: [{ id: 'crm', provider: 'baseline', setup: 'custom' }] },
+        timeline: [{ run: 'alice@crm' }, { fault: 'crm', endpoint: 'token', http: 700 }],
+      }),
+    ).toThrow('scenario "broken": timeline[1].http: expected a whole number between 400 and 599, got 700')
+  })
+})
+
+describe('counterexample files', () => {
+  const org = {
+    teammates: ['alice'],
+    packs: [
+      {
+        id: 'crm',
+        provider: 'baseline' as const,
+        setup: 'custom' as const,
+        policy: { accessTokenTtlMs: HOUR_MS, refreshIdleTtlMs: null, rotation: true },
+      },
+    ],
+  }
+  const events = [
+    { type: 'connect' as const, teammate: 'alice', pack: 'crm' },
+    { type: 'advance' as const, ms: 61 * MINUTE_MS },
+    { type: 'run' as const, teammate: 'alice', pack: 'crm' },
+    { type: 'clear_credentials' as const, teammate: 'alice', pack: 'crm' },
+    { type: 'advance' as const, ms: 2 * DAY_MS + 1234 },
+    { type: 'run' as const, teammate: 'alice', pack: 'crm' },
+  ]
+  const ce: Counterexample = {
+    rule: 'admin-reset',
+    provider: 'baseline',
+    seed: 42,
+    path: '3:1',
+    org,
+    events,
+    lines: [],
+    violations: [],
+    reproduced: true,
+  }
+
+  it('writes absolute times from the trace, outcomes as comments, and reads back the same events', async () => {
+    const replay = await replayTimeline({
+      org,
+      createManager: referenceManager,
+      rules: [ruleById('admin-reset')],
+      events,
+    })
+    const text = counterexampleToYaml(ce, { trace: replay.trace, manager: 'reference' })
+    expect(text).toContain('  - at: day 1 10:01\n    run: alice@crm')
+    expect(text).toMatch(/\n {4}run: alice@crm\s+# -> connect_required\(/)
+    expect(text).toContain('at: day 3 10:01:01.234')
+    expect(text).not.toMatch(/\b(at|rt|code)_\d+/)
+    const parsed = parseScenario(text, 'ce.yaml')
+    expect(staticEvents(parsed.steps)).toEqual(events)
+    expect(parsed.definition.rules).toEqual(['admin-reset'])
+    expect(parsed.definition.origin).toMatchObject({ rule: 'admin-reset', seed: 42, path: '3:1' })
+    const again = await replayScenario(parsed, { createManager: referenceManager })
+    expect(again.violations).toEqual([])
+    expect(again.trace.map((s) => s.elapsedMs)).toEqual(replay.trace.map((s) => s.elapsedMs))
+  })
+
+  it('writes relative times without a trace, exactly', () => {
+    const text = counterexampleToYaml(ce)
+    expect(text).toContain('  - at: +1h1m\n    run: alice@crm')
+    expect(text).toContain('at: +2d1s234ms')
+    expect(staticEvents(parseScenario(text, 'ce.yaml').steps)).toEqual(events)
+  })
+})
