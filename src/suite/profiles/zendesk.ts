@@ -160,6 +160,17 @@ export const zendeskProfile: ProviderProfile = {
   extraEvents: [
     { weight: 1, arbitrary: concurrentRuns },
     { weight: 1, arbitrary: restartManager },
+    // Long-lived grants mostly outlive the timeline, and half the orgs have one pack: revocations on
+    // the first pack get extra weight so revocation-prompts is exercised in every default run.
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('revoke' as const),
+        teammate: fc.constantFrom(...TEAMMATES),
+        pack: fc.constant(FIRST.id),
+        by: fc.constantFrom('user' as const, 'admin' as const),
+      }),
+    },
   ],
   paceScenarios: zendeskDailyScenarios,
 }
