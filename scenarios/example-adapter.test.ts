@@ -6,8 +6,8 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { CliIo } from '../src/cli/io.ts'
 import { runCli } from '../src/cli/program.ts'
+import { captureIo } from '../src/cli/testing/capture-io.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const EXAMPLE = 'examples/simple-manager.ts'
@@ -27,25 +27,6 @@ async function docsWithExample(): Promise<Array<{ file: string; text: string }>>
     }
   }
   return out
-}
-
-function captureIo(cwd: string): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += text
-    },
-    err(text: string) {
-      io.stderr += text
-    },
-    stderrIsTTY: false,
-    colors: false,
-    cwd,
-    elapsedMs: () => 0,
-    freshSeed: () => 1,
-  }
-  return io
 }
 
 describe('the worked example adapter', () => {
@@ -78,7 +59,7 @@ describe('the worked example adapter', () => {
 
   it('runs as documented: loads, runs the suite, and passes the gate with its baseline', async () => {
     const reports = await mkdtemp(join(tmpdir(), 'rl-example-'))
-    const io = captureIo(ROOT)
+    const io = captureIo(ROOT, 1)
     const argv = DOCUMENTED.split(' ').slice(2)
     const code = await runCli([...argv, '--report-dir', reports], io)
     expect(io.stderr).not.toContain('reconnect-lab: ')

@@ -2,32 +2,13 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { CliIo } from './io.ts'
 import { runCli } from './program.ts'
+import { captureIo } from './testing/capture-io.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 /** A known-bug manager that only secret-mismatch-is-admin catches, quickly. */
 const MUTANT = join(ROOT, 'scenarios/mutants/invalid-client-sends-to-connect.ts')
 const FAST = ['--provider', 'baseline', '--rule', 'secret-mismatch-is-admin,admin-reset', '--runs', '40']
-
-function captureIo(cwd: string): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += text
-    },
-    err(text: string) {
-      io.stderr += text
-    },
-    stderrIsTTY: false,
-    colors: false,
-    cwd,
-    elapsedMs: () => 0,
-    freshSeed: () => 1234,
-  }
-  return io
-}
 
 async function cli(argv: string[], cwd?: string) {
   const dir = cwd ?? (await mkdtemp(join(tmpdir(), 'rl-gate-')))

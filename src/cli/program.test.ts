@@ -4,27 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { promptsEveryRun } from '../../scenarios/support/broken-managers.ts'
 import { runCommand } from './commands/run.ts'
-import type { CliIo } from './io.ts'
 import { runCli } from './program.ts'
-
-function captureIo(cwd: string): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string) {
-      io.stdout += text
-    },
-    err(text: string) {
-      io.stderr += text
-    },
-    stderrIsTTY: false,
-    colors: false,
-    cwd,
-    elapsedMs: () => 0,
-    freshSeed: () => 1234,
-  }
-  return io
-}
+import { captureIo } from './testing/capture-io.ts'
 
 describe('reconnect-lab run', () => {
   it('runs the suite, prints the table and writes report.json and summary.md', async () => {

@@ -60,8 +60,16 @@ export function baselineAuthorizationUrl(
   return url.toString()
 }
 
-/** RFC 6749 §4.1.3 / §6: form-urlencoded body, client_secret_basic, no client secret in the body. */
-export function baselineTokenRequest(pack: PackDescriptor, grant: TokenGrant): TokenHttpRequest {
+/**
+ * RFC 6749 §4.1.3 / §6 token request, form-urlencoded. `basic` sends the client credentials as HTTP
+ * Basic (client_secret_basic, the baseline and Slack); `post` puts them in the body
+ * (client_secret_post, Google and Salesforce).
+ */
+export function formTokenRequest(
+  pack: PackDescriptor,
+  grant: TokenGrant,
+  clientAuth: 'basic' | 'post',
+): TokenHttpRequest {
   const body = new URLSearchParams()
   if (grant.grantType === 'authorization_code') {
     body.set('grant_type', 'authorization_code')
@@ -73,18 +81,21 @@ export function baselineTokenRequest(pack: PackDescriptor, grant: TokenGrant): T
     body.set('grant_type', 'refresh_token')
     body.set('refresh_token', grant.refreshToken)
   }
-  return {
-    url: pack.endpoints.token,
-    init: {
-      method: 'POST',
-      headers: {
-        authorization: basicAuthorization(pack.clientId, pack.clientSecret),
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: body.toString(),
-    },
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
   }
+  if (clientAuth === 'basic') headers['authorization'] = basicAuthorization(pack.clientId, pack.clientSecret)
+  else {
+    body.set('client_id', pack.clientId)
+    body.set('client_secret', pack.clientSecret)
+  }
+  return { url: pack.endpoints.token, init: { method: 'POST', headers, body: body.toString() } }
+}
+
+/** The baseline: client_secret_basic, no client secret in the body. */
+export function baselineTokenRequest(pack: PackDescriptor, grant: TokenGrant): TokenHttpRequest {
+  return formTokenRequest(pack, grant, 'basic')
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,7 @@
 import type { ApiResult } from '../manager/contract.ts'
 import {
   baselineAuthorizationUrl,
+  formTokenRequest,
   classifyBaselineApiResult,
   classifyBaselineCallbackError,
   classifyBaselineTokenFailure,
@@ -143,28 +144,7 @@ export const salesforceClient: ProviderClient = extendBaseline('salesforce', {
   defaultScopes: [...SALESFORCE_DEFAULT_SCOPES],
   endpoints: salesforceEndpoints,
   authorizationUrl: baselineAuthorizationUrl,
-  tokenRequest(pack, grant) {
-    const body = new URLSearchParams()
-    if (grant.grantType === 'authorization_code') {
-      body.set('grant_type', 'authorization_code')
-      body.set('code', grant.code)
-      body.set('redirect_uri', pack.redirectUri)
-      body.set('code_verifier', grant.codeVerifier)
-    } else {
-      body.set('grant_type', 'refresh_token')
-      body.set('refresh_token', grant.refreshToken)
-    }
-    body.set('client_id', pack.clientId)
-    body.set('client_secret', pack.clientSecret)
-    return {
-      url: pack.endpoints.token,
-      init: {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: body.toString(),
-      },
-    }
-  },
+  tokenRequest: (pack, grant) => formTokenRequest(pack, grant, 'post'),
   parseTokenResponse: (status, headers, body, nowMs) =>
     status >= 200 && status < 300 && !(isRecord(body) && typeof body['error'] === 'string')
       ? parseSalesforceTokenSuccess(body)

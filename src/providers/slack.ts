@@ -17,6 +17,7 @@
 import type { ApiResult, PackDescriptor } from '../manager/contract.ts'
 import {
   baselineAuthorizationUrl,
+  baselineTokenRequest,
   classifyBaselineCallbackError,
   classifyBaselineTokenFailure,
   extendBaseline,
@@ -27,11 +28,9 @@ import type {
   ParsedToken,
   ProviderClient,
   ProviderEndpoints,
-  TokenGrant,
-  TokenHttpRequest,
   TokenParse,
 } from './types.ts'
-import { basicAuthorization, safeErrorCode } from './wire.ts'
+import { safeErrorCode } from './wire.ts'
 
 /** User scopes an action pack asks for when it names none (auth.test itself needs none). */
 export const SLACK_DEFAULT_USER_SCOPES = ['chat:write', 'users:read'] as const
@@ -57,31 +56,8 @@ export function slackAuthorizationUrl(
   return url.toString()
 }
 
-/** Form-encoded only, client credentials by HTTP Basic (Slack's preference). */
-export function slackTokenRequest(pack: PackDescriptor, grant: TokenGrant): TokenHttpRequest {
-  const body = new URLSearchParams()
-  if (grant.grantType === 'authorization_code') {
-    body.set('grant_type', 'authorization_code')
-    body.set('code', grant.code)
-    body.set('redirect_uri', pack.redirectUri)
-    body.set('code_verifier', grant.codeVerifier)
-  } else {
-    body.set('grant_type', 'refresh_token')
-    body.set('refresh_token', grant.refreshToken)
-  }
-  return {
-    url: pack.endpoints.token,
-    init: {
-      method: 'POST',
-      headers: {
-        authorization: basicAuthorization(pack.clientId, pack.clientSecret),
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: body.toString(),
-    },
-  }
-}
+/** Form-encoded only, client credentials by HTTP Basic (Slack's preference): the baseline request. */
+export const slackTokenRequest = baselineTokenRequest
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
