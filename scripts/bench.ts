@@ -2,13 +2,15 @@
  * `npm run bench`: how fast the conformance suite is, as ratios against a yardstick measured in the
  * same process and the same minute (these machines are noisy, so absolute numbers mean little).
  *
- * Yardstick: sequential in-process requests to a trivial Hono app (a JSON echo through app.request).
- * Reported: per provider, the cost of one generated timeline in yardstick requests, and the whole
- * default suite's wall time. Options: --runs N (default 100), --repeat K (default 3, medians).
+ * Yardstick: sequential in-process requests to a trivial Hono app (a form echo through app.request).
+ * Reported per provider: the cost of one generated timeline (per-step rules only) and of one
+ * scheduled interleaving (rotation-is-durable), in yardstick requests; then the whole default suite's
+ * wall time. Options: --runs N timelines (default 100), --repeat K (default 3; medians).
  */
 import { Hono } from 'hono'
 import { startStopwatch } from '../src/clock.ts'
 import { createManager } from '../src/manager/reference-manager.ts'
+import { RULES, ruleAppliesTo } from '../src/rules/catalogue/index.ts'
 import { runConformance } from '../src/suite/conformance.ts'
 import { profiledProviders } from '../src/suite/profiles.ts'
 
@@ -21,7 +23,7 @@ function arg(name: string, fallback: number): number {
 
 const runs = arg('--runs', 100)
 const repeat = arg('--repeat', 3)
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
 
 async function yardstickMsPerRequest(n = 5000): Promise<number> {
   const app = new Hono().post('/echo', async (c) => c.json(await c.req.parseBody()))
@@ -33,12 +35,16 @@ async function yardstickMsPerRequest(n = 5000): Promise<number> {
   return elapsed() / n
 }
 
-const rows: Array<{ provider: string; msPerTimeline: number; yardstickMs: number; ratio: number }> = []
+/** Per-step rules only: what one generated timeline costs. */
+const stepRules = RULES.filter(
+  (r) => (r.judge !== undefined || r.judgeTrace !== undefined) && r.standalone === undefined,
+).map((r) => r.id)
+
+const rows: Array<{ provider: string; timelineRatio: number; interleavingRatio: number | null }> = []
 await yardstickMsPerRequest(1000) // warm-up
 for (const provider of profiledProviders()) {
-  const ratios: number[] = []
-  const perTimeline: number[] = []
-  const sticks: number[] = []
+  const timelineRatios: number[] = []
+  const interleavingRatios: number[] = []
   for (let k = 0; k < repeat; k++) {
     const stick = await yardstickMsPerRequest()
     let timelines = 0
@@ -49,38 +55,51 @@ for (const provider of profiledProviders()) {
       seed: 1000 + k,
       runs,
       providers: [provider],
+      rules: stepRules,
       onProgress: (e) => {
         if (e.type === 'run') timelines++
       },
     })
-    const ms = elapsed() / Math.max(1, timelines)
-    perTimeline.push(ms)
-    sticks.push(stick)
-    ratios.push(ms / stick)
+    timelineRatios.push(elapsed() / Math.max(1, timelines) / stick)
+
+    if (RULES.some((r) => r.id === 'rotation-is-durable' && ruleAppliesTo(r, provider))) {
+      const start = startStopwatch()
+      const report = await runConformance({
+        createManager,
+        managerLabel: 'reference',
+        seed: 2000 + k,
+        runs,
+        providers: [provider],
+        rules: ['rotation-is-durable'],
+      })
+      const row = report.rules.find((r) => r.id === 'rotation-is-durable')
+      if (row && row.status !== 'skip' && row.runs > 0) interleavingRatios.push(start() / row.runs / stick)
+    }
   }
   rows.push({
     provider,
-    msPerTimeline: median(perTimeline),
-    yardstickMs: median(sticks),
-    ratio: median(ratios),
+    timelineRatio: median(timelineRatios),
+    interleavingRatio: interleavingRatios.length > 0 ? median(interleavingRatios) : null,
   })
 }
 
+const stickBefore = await yardstickMsPerRequest()
 const suiteElapsed = startStopwatch()
 await runConformance({ createManager, managerLabel: 'reference', seed: 1, runs })
 const suiteMs = suiteElapsed()
-const stick = await yardstickMsPerRequest()
+const stick = (stickBefore + (await yardstickMsPerRequest())) / 2
 
 console.log(
-  `reconnect-lab bench: --runs ${runs}, medians of ${repeat}; yardstick = one in-process Hono request`,
+  `reconnect-lab bench: --runs ${runs}, medians of ${repeat}; unit = one in-process Hono request (measured alongside)`,
 )
-console.log('provider      ms/timeline  yardstick ms  timeline cost (yardstick requests)')
+console.log('provider      one timeline   one interleaving   (in yardstick requests)')
 for (const r of rows) {
-  console.log(
-    `${r.provider.padEnd(12)}  ${r.msPerTimeline.toFixed(2).padStart(11)}  ${r.yardstickMs.toFixed(4).padStart(12)}  ${r.ratio.toFixed(0).padStart(10)}`,
-  )
+  const inter = r.interleavingRatio === null ? 'n/a' : r.interleavingRatio.toFixed(0)
+  console.log(`${r.provider.padEnd(12)}  ${r.timelineRatio.toFixed(0).padStart(12)}   ${inter.padStart(16)}`)
 }
 console.log(
-  `whole default suite (${runs} timelines per provider): ${(suiteMs / 1000).toFixed(2)} s = ${(suiteMs / stick).toFixed(0)} yardstick requests`,
+  `whole default suite (${runs} timelines per provider, interleavings included): ${(suiteMs / stick).toFixed(0)} yardstick requests (${(suiteMs / 1000).toFixed(1)} s here)`,
 )
-console.log(JSON.stringify({ runs, repeat, rows, suiteMs, suiteInYardsticks: suiteMs / stick }))
+console.log(
+  JSON.stringify({ runs, repeat, rows, suiteMs, yardstickMs: stick, suiteInYardsticks: suiteMs / stick }),
+)
