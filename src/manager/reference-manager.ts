@@ -67,7 +67,10 @@ import { createSingleFlight } from './single-flight.ts'
  * - treats a wrong secret as a dead grant (Atlassian's access_denied loop):
  *     `{ outcomeForFailure: (f) => f.kind === 'configuration' ? { kind: 'connect_required', reason: 'grant_invalid' } : outcomeForFailure(f) }`
  * - prompts on transient failures: `outcomeForFailure` mapping `transient` to connect_required
- * - misreads a provider's dialect: `{ providerFor: (pack) => ({ ...providerClient(pack.provider), classifyTokenFailure: ... }) }`
+ * - misreads a provider's dialect: `{ providerFor: (pack) => extendBaseline(pack.provider, { ...overrides }) }`
+ *   or override `parseTokenResponse` itself. Spreading a client and replacing only
+ *   `classifyTokenFailure` changes nothing for HTTP errors: the spread keeps a `parseTokenResponse`
+ *   bound to the original classifier (see scenarios/mutants/databricks-invalid-request-retried.ts).
  * Store-level bugs (no CAS, stale write-back) are built by wrapping `env.store` instead.
  */
 export interface ManagerParts {
