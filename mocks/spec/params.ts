@@ -66,8 +66,14 @@ async function readJson(c: Context): Promise<FormResult> {
   const params = emptyRecord()
   for (const [key, value] of Object.entries(body)) {
     if (value === null || value === undefined || value === '') continue
+    // Providers' own docs send numbers in JSON token bodies (Zendesk's `"expires_in": 1800`); a
+    // finite number reads as its decimal text, as the same field would arrive in a form body.
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      params[key] = String(value)
+      continue
+    }
     if (typeof value !== 'string')
-      return coreError('invalid_request', 'malformed_body', `${key} must be a string`)
+      return coreError('invalid_request', 'malformed_body', `${key} must be a string or a number`)
     params[key] = value
   }
   return { ok: true, params }

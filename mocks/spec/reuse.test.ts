@@ -80,6 +80,20 @@ describe('a provider built on the spec mock', () => {
       grantType: 'authorization_code',
       params: { code: '[redacted]' },
     })
+    // Numbers are fine where providers' docs send them (Zendesk: "expires_in": 1800).
+    const { refresh_token } = (await res.json()) as { refresh_token: string }
+    const refreshed = await h.mock.fetch(`${h.mock.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'refresh_token',
+        client_id: h.client.clientId,
+        client_secret: h.client.clientSecret,
+        refresh_token,
+        expires_in: 1800,
+      }),
+    })
+    expect(refreshed.status).toBe(200)
     const nested = await h.mock.fetch(`${h.mock.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
