@@ -82,6 +82,19 @@ export function processTrouble(
 }
 
 /**
+ * A revocation in the source, for profiles whose grants mostly end by policy before a plain
+ * revocation gets judged: extra weight keeps revocation-prompts exercised in every default run.
+ */
+export function revokeEvent(teammates: readonly string[], pack: string): fc.Arbitrary<TimelineEvent> {
+  return fc.record({
+    type: fc.constant('revoke' as const),
+    teammate: fc.constantFrom(...teammates),
+    pack: fc.constant(pack),
+    by: fc.constantFrom('user' as const, 'admin' as const),
+  })
+}
+
+/**
  * Timeline events drawn from the profile's cast. Runs and jumps in time dominate, as they do in real
  * life; the disruptive events (revoke, rotate, clear) are rarer so that their aftermath gets explored.
  */

@@ -5,6 +5,7 @@
  * token. Daily use must never prompt, on either token kind (rule long-lived-stays-quiet): the scripted
  * horizons below say so for a year of daily runs.
  */
+import { revokeEvent } from '../timeline-arbitrary.ts'
 import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import type { TokenPolicy } from '../../../mocks/types.ts'
@@ -162,15 +163,7 @@ export const zendeskProfile: ProviderProfile = {
     { weight: 1, arbitrary: restartManager },
     // Long-lived grants mostly outlive the timeline, and half the orgs have one pack: revocations on
     // the first pack get extra weight so revocation-prompts is exercised in every default run.
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        type: fc.constant('revoke' as const),
-        teammate: fc.constantFrom(...TEAMMATES),
-        pack: fc.constant(FIRST.id),
-        by: fc.constantFrom('user' as const, 'admin' as const),
-      }),
-    },
+    { weight: 1, arbitrary: revokeEvent(TEAMMATES, FIRST.id) },
   ],
   paceScenarios: zendeskDailyScenarios,
 }
