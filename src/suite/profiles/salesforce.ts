@@ -6,7 +6,6 @@
  * connector's own app beside it (with `indexing` events). Durations sit around the 2-hour session
  * and the policy lifetimes.
  */
-import { revokeEvent } from '../timeline-arbitrary.ts'
 import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import type { PackSpec, TimelineEvent } from '../../world/types.ts'
@@ -69,8 +68,6 @@ const teammate = fc.constantFrom(...TEAMMATES)
 
 const extraEvents: ProviderProfile['extraEvents'] = [
   { weight: 1, arbitrary: fc.record({ type: fc.constant('approve_app' as const), pack }) },
-  // Policies, eviction and the approval gate end or block most grants before a revocation is judged.
-  { weight: 1, arbitrary: revokeEvent(TEAMMATES, SALESFORCE_PACK_ID) },
   {
     weight: 2,
     arbitrary: fc.record({
