@@ -29,6 +29,7 @@ import {
   headerValue,
   oauthErrorCode,
   parseRetryAfterMs,
+  isRecord,
 } from './wire.ts'
 
 /** The baseline mock's protected resource (`/api/me`) needs only read access. */
@@ -96,10 +97,6 @@ export function formTokenRequest(
 /** The baseline: client_secret_basic, no client secret in the body. */
 export function baselineTokenRequest(pack: PackDescriptor, grant: TokenGrant): TokenHttpRequest {
   return formTokenRequest(pack, grant, 'basic')
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function platform(detail: string): FailureClass {
@@ -192,13 +189,15 @@ export function parseBaselineTokenResponse(
   body: unknown,
   nowMs: number | undefined,
   classify: ProviderClient['classifyTokenFailure'],
+  /** How this provider reads a success body (Google and Salesforce have their own shapes). */
+  parseSuccess: (body: unknown) => TokenParse = parseBaselineTokenSuccess,
 ): TokenParse {
   if (status >= 200 && status < 300) {
     // A 2xx that carries an `error` is an error dressed as success (Slack does this on purpose).
     if (isRecord(body) && typeof body['error'] === 'string') {
       return { kind: 'failure', failure: classify(status, headers, body, undefined, nowMs) }
     }
-    return parseBaselineTokenSuccess(body)
+    return parseSuccess(body)
   }
   return { kind: 'failure', failure: classify(status, headers, body, undefined, nowMs) }
 }

@@ -16,7 +16,7 @@
 import type { ApiResult } from '../manager/contract.ts'
 import { classifyBaselineApiResult, classifyBaselineTokenFailure, extendBaseline } from './baseline.ts'
 import type { ApiClass, FailureClass, ProviderClient, ProviderEndpoints } from './types.ts'
-import { oauthErrorCode } from './wire.ts'
+import { oauthErrorCode, isRecord } from './wire.ts'
 
 /** Every workspace REST API, plus a refresh token. */
 export const DATABRICKS_DEFAULT_SCOPES = ['all-apis', 'offline_access'] as const
@@ -28,10 +28,6 @@ export function databricksEndpoints(baseUrl: string): ProviderEndpoints {
     token: `${base}/oidc/v1/token`,
     api: `${base}/api/2.0/preview/scim/v2/Me`,
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** "Refresh token is invalid", however it is cased or punctuated; compared, never echoed. */

@@ -16,6 +16,7 @@ import type { ApiResult } from '../manager/contract.ts'
 import {
   baselineAuthorizationUrl,
   formTokenRequest,
+  parseBaselineTokenResponse,
   classifyBaselineApiResult,
   classifyBaselineCallbackError,
   classifyBaselineTokenFailure,
@@ -23,7 +24,7 @@ import {
   parseBaselineTokenSuccess,
 } from './baseline.ts'
 import type { ApiClass, FailureClass, ProviderClient, ProviderEndpoints, TokenParse } from './types.ts'
-import { oauthErrorCode, safeErrorCode } from './wire.ts'
+import { oauthErrorCode, safeErrorCode, isRecord } from './wire.ts'
 
 export const GOOGLE_DEFAULT_SCOPES = [
   'openid',
@@ -41,10 +42,6 @@ export function googleEndpoints(baseUrl: string): ProviderEndpoints {
     revoke: `${base}/revoke`,
     api: `${base}/oauth2/v3/userinfo`,
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 export function googleAuthorizationUrl(
@@ -138,12 +135,14 @@ export const googleClient: ProviderClient = extendBaseline('google', {
   authorizationUrl: googleAuthorizationUrl,
   tokenRequest: (pack, grant) => formTokenRequest(pack, grant, 'post'),
   parseTokenResponse: (status, headers, body, nowMs) =>
-    status >= 200 && status < 300 && !(isRecord(body) && typeof body['error'] === 'string')
-      ? parseGoogleTokenSuccess(body)
-      : {
-          kind: 'failure',
-          failure: googleClient.classifyTokenFailure(status, headers, body, undefined, nowMs),
-        },
+    parseBaselineTokenResponse(
+      status,
+      headers,
+      body,
+      nowMs,
+      googleClient.classifyTokenFailure,
+      parseGoogleTokenSuccess,
+    ),
   classifyTokenFailure: classifyGoogleTokenFailure,
   classifyApiResult: classifyGoogleApiResult,
   classifyCallbackError: classifyGoogleCallbackError,

@@ -32,7 +32,7 @@ import type {
   TokenHttpRequest,
   TokenParse,
 } from './types.ts'
-import { oauthErrorCode } from './wire.ts'
+import { oauthErrorCode, isRecord } from './wire.ts'
 
 export const JIRA_AUDIENCE = 'api.atlassian.com'
 
@@ -85,10 +85,6 @@ export function jiraTokenRequest(pack: PackDescriptor, grant: TokenGrant): Token
       body: JSON.stringify(body),
     },
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function descriptionOf(body: unknown): string | undefined {

@@ -19,6 +19,7 @@ import type { ApiResult } from '../manager/contract.ts'
 import {
   baselineAuthorizationUrl,
   formTokenRequest,
+  parseBaselineTokenResponse,
   classifyBaselineApiResult,
   classifyBaselineCallbackError,
   classifyBaselineTokenFailure,
@@ -26,7 +27,7 @@ import {
   parseBaselineTokenSuccess,
 } from './baseline.ts'
 import type { ApiClass, FailureClass, ProviderClient, ProviderEndpoints, TokenParse } from './types.ts'
-import { oauthErrorCode } from './wire.ts'
+import { oauthErrorCode, isRecord } from './wire.ts'
 
 export const SALESFORCE_DEFAULT_SCOPES = ['api', 'refresh_token'] as const
 
@@ -38,10 +39,6 @@ export function salesforceEndpoints(baseUrl: string): ProviderEndpoints {
     revoke: `${base}/services/oauth2/revoke`,
     api: `${base}/services/oauth2/userinfo`,
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The `errorCode`s of a Salesforce REST error body (an array of `{message, errorCode}`). */
@@ -146,12 +143,14 @@ export const salesforceClient: ProviderClient = extendBaseline('salesforce', {
   authorizationUrl: baselineAuthorizationUrl,
   tokenRequest: (pack, grant) => formTokenRequest(pack, grant, 'post'),
   parseTokenResponse: (status, headers, body, nowMs) =>
-    status >= 200 && status < 300 && !(isRecord(body) && typeof body['error'] === 'string')
-      ? parseSalesforceTokenSuccess(body)
-      : {
-          kind: 'failure',
-          failure: salesforceClient.classifyTokenFailure(status, headers, body, undefined, nowMs),
-        },
+    parseBaselineTokenResponse(
+      status,
+      headers,
+      body,
+      nowMs,
+      salesforceClient.classifyTokenFailure,
+      parseSalesforceTokenSuccess,
+    ),
   classifyTokenFailure: classifySalesforceTokenFailure,
   classifyApiResult: classifySalesforceApiResult,
   classifyCallbackError: classifySalesforceCallbackError,

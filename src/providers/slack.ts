@@ -30,7 +30,7 @@ import type {
   ProviderEndpoints,
   TokenParse,
 } from './types.ts'
-import { safeErrorCode } from './wire.ts'
+import { safeErrorCode, isRecord } from './wire.ts'
 
 /** User scopes an action pack asks for when it names none (auth.test itself needs none). */
 export const SLACK_DEFAULT_USER_SCOPES = ['chat:write', 'users:read'] as const
@@ -58,10 +58,6 @@ export function slackAuthorizationUrl(
 
 /** Form-encoded only, client credentials by HTTP Basic (Slack's preference): the baseline request. */
 export const slackTokenRequest = baselineTokenRequest
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function platform(detail: string): FailureClass {
   return { kind: 'platform', detail }

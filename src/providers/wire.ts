@@ -87,3 +87,8 @@ export function bearerChallengeParam(header: string | undefined, param: string):
   if (!match) return undefined
   return match[1] ?? match[2]
 }
+
+/** A plain JSON object (not null, not an array): the shape every token and error body is read as. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
