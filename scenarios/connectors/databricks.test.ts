@@ -6,6 +6,7 @@
  * `invalid_request` "Refresh token is invalid" as a passing hiccup (so it retries forever instead of
  * asking to reconnect) is caught with a shrunk counterexample.
  */
+import { expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
 import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
 import {
@@ -17,12 +18,9 @@ import { databricksClient } from '../../src/providers/databricks.ts'
 import { providerClient } from '../../src/providers/index.ts'
 import type { ProviderClient } from '../../src/providers/types.ts'
 import { oauthErrorCode } from '../../src/providers/wire.ts'
-import { RULES, ruleAppliesTo, ruleById, ruleIsChecked } from '../../src/rules/catalogue/index.ts'
-import { checkProvider } from '../../src/suite/check-provider.ts'
+import { RULES, ruleAppliesTo, ruleIsChecked } from '../../src/rules/catalogue/index.ts'
 import { runConformance } from '../../src/suite/conformance.ts'
 import { formatCounterexample } from '../../src/suite/counterexample.ts'
-import { replayTimeline } from '../../src/suite/play.ts'
-import { profileFor } from '../../src/suite/profiles.ts'
 import { databricksPaceScenarios } from '../../src/suite/profiles/databricks.ts'
 import { expectedPrompts, playPace } from './support/scripted-pace.ts'
 
@@ -94,37 +92,12 @@ describe('databricks: the reference manager', () => {
 
 describe('databricks: a manager ignorant of the dialect is caught', () => {
   it('expiry-prompts-once catches a manager that retries "Refresh token is invalid" forever, with a shrunk counterexample', async () => {
-    const rule = ruleById('expiry-prompts-once')
-    const [outcome] = await checkProvider({
-      profile: profileFor('databricks')!,
-      createManager: retriesForever,
-      rules: [rule],
+    const { text } = await expectRuleCatches('databricks', 'expiry-prompts-once', retriesForever, {
       seed: SEED,
       runs: RUNS,
+      maxSteps: 6,
     })
-    expect(outcome?.status).toBe('fail')
-    const ce = outcome!.counterexample!
-    const text = formatCounterexample(ce)
-    console.log(text)
-    expect(ce.reproduced).toBe(true)
-    expect(ce.events.filter((e) => e.type !== 'advance').length).toBeLessThanOrEqual(6)
-    expect(text).toContain('✗ expiry-prompts-once')
     expect(text).toMatch(/retry_later/)
-
-    const again = await replayTimeline({
-      org: ce.org,
-      createManager: retriesForever,
-      rules: [rule],
-      events: ce.events,
-    })
-    expect(again.violations.map((v) => v.rule)).toContain('expiry-prompts-once')
-    const reference = await replayTimeline({
-      org: ce.org,
-      createManager: referenceManager,
-      rules: [rule],
-      events: ce.events,
-    })
-    expect(reference.violations).toEqual([])
   }, 300_000)
 
   it('the scripted horizon catches it too: the 7-day policy never prompts, the teammate is told to retry instead', async () => {

@@ -2,6 +2,7 @@
  * Jira conformance: the reference manager passes every rule that applies to Jira, and a manager one
  * change away from it, ignorant of Atlassian's dialect, fails a rule with a shrunk counterexample.
  */
+import { expectReferencePasses, expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
 import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
 import {
@@ -11,11 +12,8 @@ import {
 import { providerClient } from '../../src/providers/index.ts'
 import { classifyJiraTokenFailure, createJiraClient } from '../../src/providers/jira.ts'
 import { oauthErrorCode } from '../../src/providers/wire.ts'
-import { RULES, ruleAppliesTo, ruleById, ruleIsChecked } from '../../src/rules/catalogue/index.ts'
-import { checkProvider } from '../../src/suite/check-provider.ts'
-import { formatCounterexample } from '../../src/suite/counterexample.ts'
+import { ruleById } from '../../src/rules/catalogue/index.ts'
 import { replayTimeline } from '../../src/suite/play.ts'
-import { profileFor } from '../../src/suite/profiles.ts'
 import type { OrgSpec, TimelineEvent } from '../../src/world/types.ts'
 import { MINUTE_MS } from '../../src/clock.ts'
 
@@ -44,57 +42,16 @@ const accessDeniedSentToConnect: CreateManager = (env) =>
 
 describe('jira conformance', () => {
   it('the reference manager passes every checked rule that applies to Jira, and each was exercised', async () => {
-    const rules = RULES.filter((r) => ruleAppliesTo(r, 'jira') && ruleIsChecked(r))
-    const outcomes = await checkProvider({
-      profile: profileFor('jira')!,
-      createManager: referenceManager,
-      rules,
-      seed: SEED,
-      runs: RUNS,
-    })
-    const failures = outcomes.filter((o) => o.status !== 'pass')
-    expect(
-      failures.map((f) =>
-        f.counterexample ? formatCounterexample(f.counterexample) : `${f.id}: ${f.status} ${f.note ?? ''}`,
-      ),
-    ).toEqual([])
-    expect(outcomes.map((o) => o.id).sort()).toEqual(rules.map((r) => r.id).sort())
-    for (const outcome of outcomes)
-      expect(outcome.checks, `${outcome.id} was never exercised`).toBeGreaterThan(0)
+    await expectReferencePasses('jira', { seed: SEED, runs: RUNS })
   })
 
   it("secret-mismatch-is-admin catches a manager that reads Atlassian's 401 access_denied as a Deny", async () => {
-    const rule = ruleById('secret-mismatch-is-admin')
-    const [outcome] = await checkProvider({
-      profile: profileFor('jira')!,
-      createManager: accessDeniedSentToConnect,
-      rules: [rule],
+    const { text } = await expectRuleCatches('jira', 'secret-mismatch-is-admin', accessDeniedSentToConnect, {
       seed: SEED,
       runs: RUNS,
     })
-    expect(outcome?.status).toBe('fail')
-    const ce = outcome!.counterexample!
-    const text = formatCounterexample(ce)
-    expect(ce.reproduced, text).toBe(true)
-    expect(ce.events.filter((e) => e.type !== 'advance').length, text).toBeLessThanOrEqual(12)
-    expect(text).toContain('✗ secret-mismatch-is-admin')
     expect(text).toContain('rotate_secret(')
     expect(text).toMatch(/connect_required\(consent_denied\)/)
-
-    const replay = await replayTimeline({
-      org: ce.org,
-      createManager: accessDeniedSentToConnect,
-      rules: [rule],
-      events: ce.events,
-    })
-    expect(replay.violations.map((v) => v.rule)).toContain('secret-mismatch-is-admin')
-    const reference = await replayTimeline({
-      org: ce.org,
-      createManager: referenceManager,
-      rules: [rule],
-      events: ce.events,
-    })
-    expect(reference.violations).toEqual([])
   })
 
   it('an omitted refresh_token (jira.omitted-refresh-token) costs the reference manager nothing; keeping the retired token past the leeway costs the grant', async () => {

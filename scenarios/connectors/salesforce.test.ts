@@ -3,22 +3,15 @@
  * managers one change away from it, ignorant of Salesforce's dialect, fail a rule with a shrunk
  * counterexample.
  */
+import { expectReferencePasses, expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
 import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
 import { mergeTokenResponse } from '../../src/manager/decisions.ts'
-import {
-  createManager as referenceManager,
-  createReferenceManager,
-} from '../../src/manager/reference-manager.ts'
+import { createReferenceManager } from '../../src/manager/reference-manager.ts'
 import { providerClient } from '../../src/providers/index.ts'
 import { salesforceClient, salesforceErrorCodes } from '../../src/providers/salesforce.ts'
 import type { ProviderClient } from '../../src/providers/types.ts'
-import { RULES, ruleAppliesTo, ruleById, ruleIsChecked } from '../../src/rules/catalogue/index.ts'
 import type { RuleId } from '../../src/rules/types.ts'
-import { checkProvider } from '../../src/suite/check-provider.ts'
-import { formatCounterexample } from '../../src/suite/counterexample.ts'
-import { replayTimeline } from '../../src/suite/play.ts'
-import { profileFor } from '../../src/suite/profiles.ts'
 import type { OrgSpec } from '../../src/world/types.ts'
 
 const SEED = 20261128
@@ -67,56 +60,17 @@ async function expectCaught(
   createManager: CreateManager,
   mustShow: RegExp,
 ): Promise<{ text: string; org: OrgSpec }> {
-  const [outcome] = await checkProvider({
-    profile: profileFor('salesforce')!,
-    createManager,
-    rules: [ruleById(rule)],
+  const { text, counterexample } = await expectRuleCatches('salesforce', rule, createManager, {
     seed: SEED,
     runs: RUNS,
   })
-  expect(outcome?.status, `expected ${rule} to fail`).toBe('fail')
-  const ce = outcome!.counterexample!
-  const text = formatCounterexample(ce)
-  expect(ce.reproduced, text).toBe(true)
-  expect(ce.events.filter((e) => e.type !== 'advance').length, text).toBeLessThanOrEqual(12)
-  expect(text).toContain(`✗ ${rule}`)
   expect(text).toMatch(mustShow)
-  const replay = await replayTimeline({
-    org: ce.org,
-    createManager,
-    rules: [ruleById(rule)],
-    events: ce.events,
-  })
-  expect(replay.violations.map((v) => v.rule)).toContain(rule)
-  const reference = await replayTimeline({
-    org: ce.org,
-    createManager: referenceManager,
-    rules: [ruleById(rule)],
-    events: ce.events,
-  })
-  expect(reference.violations, text).toEqual([])
-  return { text, org: ce.org }
+  return { text, org: counterexample.org }
 }
 
 describe('salesforce conformance', () => {
   it('the reference manager passes every checked rule that applies to Salesforce, and each was exercised', async () => {
-    const rules = RULES.filter((r) => ruleAppliesTo(r, 'salesforce') && ruleIsChecked(r))
-    const outcomes = await checkProvider({
-      profile: profileFor('salesforce')!,
-      createManager: referenceManager,
-      rules,
-      seed: SEED,
-      runs: RUNS,
-    })
-    const failures = outcomes.filter((o) => o.status !== 'pass')
-    expect(
-      failures.map((f) =>
-        f.counterexample ? formatCounterexample(f.counterexample) : `${f.id}: ${f.status} ${f.note ?? ''}`,
-      ),
-    ).toEqual([])
-    expect(outcomes.map((o) => o.id).sort()).toEqual(rules.map((r) => r.id).sort())
-    for (const outcome of outcomes)
-      expect(outcome.checks, `${outcome.id} was never exercised`).toBeGreaterThan(0)
+    await expectReferencePasses('salesforce', { seed: SEED, runs: RUNS })
   })
 
   it('silent-refresh catches a manager that reads INVALID_SESSION_ID as "reconnect" instead of refreshing', async () => {
