@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { HOUR_MS, MINUTE_MS } from '../clock.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import type { OrgSpec, PackSpec } from '../world/types.ts'
-import type { ProviderProfile, RotatingSetup } from './profiles.ts'
+import type { ProviderProfile, RotatingSetup } from './profile-types.ts'
 
 const CAST = ['alice', 'bob'] as const
 

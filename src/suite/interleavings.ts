@@ -19,20 +19,14 @@ import type { Fault } from '../../mocks/types.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import { Oracle } from '../oracle/oracle.ts'
 import { rotationLedgerOf } from '../rules/ledger-invariants.ts'
-import type {
-  RuleDefinition,
-  RuleId,
-  StandaloneContext,
-  StandaloneResult,
-  Violation,
-} from '../rules/types.ts'
+import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { createWorld } from '../world/world.ts'
-import { setupEvents } from './check-provider.ts'
 import type { Counterexample } from './counterexample.ts'
 import { renderInterleaving } from './interleavings-render.ts'
 import { rotatingSetupOf } from './interleavings-setups.ts'
-import type { ProviderProfile } from './profiles.ts'
+import type { ProviderProfile } from './profile-types.ts'
+import { setupEvents } from './play.ts'
 import { RuleViolationError } from './violation-error.ts'
 
 /** Scheduled interleavings per provider in the full suite (`reconnect-lab run`), at least. */
@@ -414,6 +408,16 @@ export async function exploreInterleavings(options: ExploreOptions): Promise<Exp
   return { runs, checks, concurrentInterleavings, coverage, failures }
 }
 
+/** What the interleaving exploration of one provider needs (the suite's half of a StandaloneContext). */
+export interface InterleavingContext {
+  provider: ProviderProfile['provider']
+  profile: ProviderProfile
+  createManager: CreateManager
+  seed: number
+  runs: number
+  interleavings?: number
+}
+
 /** One exploration per (manager, provider, seed, runs), shared by the rules whose standalone check uses it. */
 const explorations = new WeakMap<CreateManager, Map<string, Promise<ExploreResult>>>()
 
@@ -423,7 +427,7 @@ const explorations = new WeakMap<CreateManager, Map<string, Promise<ExploreResul
  */
 export async function interleavingStandalone(
   ruleId: RuleId,
-  context: StandaloneContext,
+  context: InterleavingContext,
   rules: readonly RuleDefinition[],
   interleavings: number = context.interleavings ?? Math.max(context.runs, DEFAULT_INTERLEAVINGS),
 ): Promise<StandaloneResult> {

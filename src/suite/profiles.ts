@@ -2,8 +2,7 @@ import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock.ts'
 import type { TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
-import type { RuleId } from '../rules/types.ts'
-import type { OrgSpec, PackSpec, TimelineEvent } from '../world/types.ts'
+import type { ProviderProfile, RotatingSetup } from './profile-types.ts'
 import { databricksProfile } from './profiles/databricks.ts'
 import { zendeskProfile } from './profiles/zendesk.ts'
 import { jiraProfile } from './profiles/jira.ts'
@@ -11,65 +10,7 @@ import { slackProfile } from './profiles/slack.ts'
 import { salesforceProfile } from './profiles/salesforce.ts'
 import { googleProfile } from './profiles/google.ts'
 
-/**
- * How the conformance suite explores one provider: which orgs and policies it generates, which
- * durations are worth jumping by (around the provider's TTLs), and which events a timeline may hold.
- * Connector work adds a profile per provider here.
- */
-export interface ProviderProfile {
-  provider: ProviderId
-  /** The cast generated timelines draw from; an org uses a prefix of it. */
-  teammates: readonly string[]
-  packIds: readonly string[]
-  org: fc.Arbitrary<OrgSpec>
-  durationsMs: readonly number[]
-  /** Extra event arbitraries on top of the common ones (faults, concurrency, provider events). */
-  extraEvents?: ReadonlyArray<{ weight: number; arbitrary: fc.Arbitrary<TimelineEvent> }>
-  /** Scripted horizons for `policy-sets-the-pace`: the prompts a policy implies, restated from connectors.md. */
-  paceScenarios?: readonly PaceScenario[]
-  /**
-   * How to set this provider up with rotating refresh tokens, for the scheduled interleavings of
-   * `rotation-is-durable` (src/suite/interleavings.ts). Absent: the provider never rotates, or its
-   * profile does not say how; the exploration then skips rotation-is-durable for it.
-   */
-  rotating?: RotatingSetup
-  /**
-   * Rules that apply to the provider in general but can never arise in its world, with the reason
-   * (e.g. Slack refresh tokens have no lifetime, so no policy ever ends a grant). Reported as `skip`
-   * with that reason, never as a pass.
-   */
-  notApplicable?: Partial<Record<RuleId, string>>
-}
-
-/** A rotating setup of one provider, for exploring concurrent refreshes, restarts and lost answers. */
-export interface RotatingSetup {
-  /** Orgs of 1-3 teammates whose single pack rotates refresh tokens (the source's default or a custom app's policy). */
-  org: fc.Arbitrary<OrgSpec>
-  /**
-   * Clock jumps that make a refresh due (the access token inside the manager's refresh margin, or
-   * expired; for a source without expires_in, past the session's end) while the grant stays alive.
-   */
-  refreshDueMs: readonly number[]
-}
-
-/**
- * One teammate runs every `everyMs` for `horizonMs` and clicks Connect whenever prompted. The number
- * of prompts must equal what the policy implies, computed by the rule from `expected` alone (not from
- * the mock), so a mock and a manager that agree on a wrong lifetime are still caught.
- * Choose `everyMs` longer than the access-token lifetime (every run refreshes) and away from exact
- * TTL multiples (no ties at the boundary).
- */
-export interface PaceScenario {
-  name: string
-  /** The pack (its id must be one of the profile's packIds); usually custom with the policy under test. */
-  pack: PackSpec
-  everyMs: number
-  horizonMs: number
-  /** The refresh-token lifetime as the source documents it: from the grant (absolute) and since last use (idle). */
-  expected: { absoluteMs: number | null; idleMs: number | null }
-  /** connectors.md section and row. */
-  source: string
-}
+export type { PaceScenario, ProviderProfile, RotatingSetup } from './profile-types.ts'
 
 export const CAST = ['alice', 'bob', 'carol'] as const
 

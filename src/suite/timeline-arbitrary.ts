@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { DAY_MS } from '../clock.ts'
 import type { Fault } from '../../mocks/types.ts'
 import type { TimelineEvent } from '../world/types.ts'
-import type { ProviderProfile } from './profiles.ts'
+import type { ProviderProfile } from './profile-types.ts'
 
 /**
  * Trouble that is the source's and passes: 5xx, 429 with Retry-After, a reset connection, latency.

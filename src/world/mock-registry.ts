@@ -1,5 +1,3 @@
-import type { Clock } from '../clock.ts'
-import type { IdSource } from '../ids.ts'
 import { createBaselineMock } from '../../mocks/spec/index.ts'
 import { createZendeskMockFromInput } from '../../mocks/zendesk/index.ts'
 import { createDatabricksMockFromInput } from '../../mocks/databricks/index.ts'
@@ -7,28 +5,13 @@ import { createJiraMockFromInput } from '../../mocks/jira/index.ts'
 import { createSlackMockFromInput } from '../../mocks/slack/index.ts'
 import { createSalesforceMockFromInput } from '../../mocks/salesforce/index.ts'
 import { createGoogleMockFromInput } from '../../mocks/google/index.ts'
-import type { MockProvider, TokenPolicy } from '../../mocks/types.ts'
+import type { MockFactoryInput } from '../../mocks/factory-input.ts'
+import type { MockProvider } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import { LabError } from './errors.ts'
 
-export interface MockFactoryInput {
-  clock: Clock
-  ids: IdSource
-  issuer: string
-  policy?: Partial<TokenPolicy>
-  /** The pack's instance (Jira site, Salesforce org, Zendesk subdomain, Databricks workspace). */
-  instance?: string
-  /** Provider-specific pack options (e.g. Zendesk `tokens: 'legacy' | 'expiring'`), validated by the factory. */
-  options?: Record<string, string | number | boolean>
-  /**
-   * The source gates consent on an admin's approval (Jira site admin, Salesforce app install, Slack app
-   * approval). The mock blocks Connect in its own dialect until `control.approve(APP_APPROVAL_KEY)`.
-   */
-  approvalRequired?: boolean
-}
-
-/** The approval key a provider mock's consent gate checks when `approvalRequired` is set. */
-export const APP_APPROVAL_KEY = 'app'
+export type { MockFactoryInput } from '../../mocks/factory-input.ts'
+export { APP_APPROVAL_KEY } from '../../mocks/factory-input.ts'
 
 export type MockFactory = (input: MockFactoryInput) => MockProvider
 

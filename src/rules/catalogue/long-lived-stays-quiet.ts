@@ -1,5 +1,4 @@
 import { DAY_MS, HOUR_MS } from '../../clock.ts'
-import { scriptedCounterexample, playScripted } from '../../suite/scripted.ts'
 import type { OrgSpec } from '../../world/types.ts'
 import { healthy, OK, withTransient } from '../allowed.ts'
 import type { RuleDefinition } from '../types.ts'
@@ -29,7 +28,7 @@ export const longLivedStaysQuiet: RuleDefinition = {
     if (s.kind !== 'run' || !healthy(s)) return undefined
     return withTransient(s, { allowed: [OK], because: 'Zendesk grants are long-lived and this one is alive' })
   },
-  async standalone({ provider, profile, createManager }) {
+  async standalone({ provider, profile, createManager, harness }) {
     const pack = profile.packIds[0]!
     let checks = 0
     for (const tokens of ['legacy', 'expiring'] as const) {
@@ -37,7 +36,7 @@ export const longLivedStaysQuiet: RuleDefinition = {
         teammates: ['alice'],
         packs: [{ id: pack, provider, setup: 'custom', options: { tokens } }],
       }
-      const run = await playScripted({
+      const run = await harness.playScripted({
         org,
         createManager,
         rules: [everyRunOk],
@@ -56,7 +55,7 @@ export const longLivedStaysQuiet: RuleDefinition = {
           status: 'fail',
           runs: 2,
           checks,
-          counterexample: scriptedCounterexample('long-lived-stays-quiet', provider, org, run),
+          counterexample: harness.scriptedCounterexample('long-lived-stays-quiet', provider, org, run),
           note: `a daily user on ${tokens} tokens was asked to reconnect`,
         }
       }
