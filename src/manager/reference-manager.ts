@@ -26,6 +26,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { MINUTE_MS } from '../clock.ts'
+import { LabError } from '../errors.ts'
 import { providerClient } from '../providers/index.ts'
 import type { FailureClass, ParsedToken, ProviderClient, TokenGrant } from '../providers/types.ts'
 import { decodeResponseBody, headersToRecord, headerValue, parseRetryAfterMs } from '../providers/wire.ts'
@@ -142,19 +143,6 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   maxDelayMs: 30_000,
 })
 
-export type TokenManagerErrorCode = 'unknown_pack' | 'invalid_options' | 'invalid_packs' | 'store_contention'
-
-/** Programming and setup errors (not outcomes): an unknown pack is the caller's bug, not the teammate's. */
-export class TokenManagerError extends Error {
-  readonly code: TokenManagerErrorCode
-
-  constructor(code: TokenManagerErrorCode, message: string) {
-    super(message)
-    this.name = 'TokenManagerError'
-    this.code = code
-  }
-}
-
 /** The store key of one teammate's credential on one pack. Encoded so `a/b` + `c` never meets `a` + `b/c`. */
 export function credentialKey(packId: string, teammate: string): string {
   return `${encodeURIComponent(packId)}/${encodeURIComponent(teammate)}`
@@ -245,10 +233,10 @@ function sameSecret(a: string, b: string): boolean {
 function resolveRetry(retry: Partial<RetryOptions> | undefined): RetryOptions {
   const merged = { ...DEFAULT_RETRY_OPTIONS, ...retry }
   if (!Number.isInteger(merged.maxAttempts) || merged.maxAttempts < 1) {
-    throw new TokenManagerError('invalid_options', 'retry.maxAttempts must be an integer >= 1')
+    throw new LabError('INVALID_OPTIONS', 'retry.maxAttempts must be an integer >= 1')
   }
   if (!(merged.baseDelayMs >= 0) || !(merged.maxDelayMs >= merged.baseDelayMs)) {
-    throw new TokenManagerError('invalid_options', 'retry delays must satisfy 0 <= baseDelayMs <= maxDelayMs')
+    throw new LabError('INVALID_OPTIONS', 'retry delays must satisfy 0 <= baseDelayMs <= maxDelayMs')
   }
   return merged
 }
@@ -258,15 +246,14 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   const store = env.store ?? createMemoryCredentialStore()
   const parts: ManagerParts = { ...REFERENCE_PARTS, ...options.parts }
   const marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
-  if (!(marginMs >= 0)) throw new TokenManagerError('invalid_options', 'refreshMarginMs must be >= 0')
+  if (!(marginMs >= 0)) throw new LabError('INVALID_OPTIONS', 'refreshMarginMs must be >= 0')
   const retry = resolveRetry(options.retry)
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
   if (!(leaseMs > LEASE_SAFETY_MS)) {
-    throw new TokenManagerError('invalid_options', `leaseMs must be longer than ${LEASE_SAFETY_MS} ms`)
+    throw new LabError('INVALID_OPTIONS', `leaseMs must be longer than ${LEASE_SAFETY_MS} ms`)
   }
   const instanceId = options.instanceId ?? randomBytes(9).toString('base64url')
-  if (instanceId.includes('~'))
-    throw new TokenManagerError('invalid_options', 'instanceId must not contain "~"')
+  if (instanceId.includes('~')) throw new LabError('INVALID_OPTIONS', 'instanceId must not contain "~"')
   const rotation: Partial<Record<ProviderId, RotationKnowledge>> = {
     ...DEFAULT_ROTATION_KNOWLEDGE,
     ...options.rotation,
@@ -279,8 +266,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
 
   const packs = new Map<string, PackDescriptor>()
   for (const pack of env.packs) {
-    if (packs.has(pack.id))
-      throw new TokenManagerError('invalid_packs', `pack id "${pack.id}" is defined twice`)
+    if (packs.has(pack.id)) throw new LabError('INVALID_PACKS', `pack id "${pack.id}" is defined twice`)
     packs.set(pack.id, pack)
   }
   const secretOverrides = new Map<string, string>()
@@ -289,7 +275,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
 
   function requirePack(packId: string): PackDescriptor {
     const pack = packs.get(packId)
-    if (pack === undefined) throw new TokenManagerError('unknown_pack', `unknown pack "${packId}"`)
+    if (pack === undefined) throw new LabError('UNKNOWN_PACK', `unknown pack "${packId}"`)
     return pack
   }
 
@@ -790,7 +776,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
       if (cleared === true) return
       if (cleared === 'unavailable') await clock.sleep(parts.backoffDelayMs(++outages, undefined, retry))
     }
-    throw new TokenManagerError('store_contention', 'credentials kept changing while being cleared')
+    throw new LabError('STORE_CONTENTION', 'credentials kept changing while being cleared')
   }
 
   async function updateClientSecret(packId: string, secret: string): Promise<void> {

@@ -3,6 +3,7 @@
  * PROVIDER_CLIENTS (usually `extendBaseline('<id>', { ...its deviations })`); nothing else in the
  * manager changes, because the manager only ever reaches a provider through `providerClient`.
  */
+import { LabError } from '../errors.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import { baselineClient } from './baseline.ts'
 import { databricksClient } from './databricks.ts'
@@ -46,21 +47,10 @@ const PROVIDER_CLIENTS: Partial<Record<ProviderId, ProviderClient>> = {
   google: googleClient,
 }
 
-/** Thrown for a provider id with no client-side implementation yet; `code` is stable for callers to match. */
-export class UnknownProviderError extends Error {
-  readonly code = 'unknown_provider'
-  readonly providerId: string
-
-  constructor(providerId: string) {
-    super(`no client-side provider implementation for "${providerId}"`)
-    this.name = 'UnknownProviderError'
-    this.providerId = providerId
-  }
-}
-
 export function providerClient(id: ProviderId): ProviderClient {
   const client = PROVIDER_CLIENTS[id]
-  if (client === undefined) throw new UnknownProviderError(id)
+  if (client === undefined)
+    throw new LabError('UNKNOWN_PROVIDER', `no client-side provider implementation for "${id}"`)
   return client
 }
 

@@ -1,7 +1,7 @@
 import type { CreateManager, ProviderId } from '../manager/contract.ts'
 import { RULES, ruleAppliesTo, ruleIsChecked } from '../rules/catalogue/index.ts'
 import type { RuleDefinition, RuleId } from '../rules/types.ts'
-import { LabError } from '../world/errors.ts'
+import { LabError } from '../errors.ts'
 import { checkProvider, type RuleOutcome } from './check-provider.ts'
 import { profileFor, profiledProviders } from './profiles.ts'
 

@@ -8,7 +8,7 @@ import { createGoogleMockFromInput } from '../../mocks/google/index.ts'
 import type { MockFactoryInput } from '../../mocks/factory-input.ts'
 import type { MockProvider } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
-import { LabError } from './errors.ts'
+import { LabError } from '../errors.ts'
 
 export type { MockFactoryInput } from '../../mocks/factory-input.ts'
 export { APP_APPROVAL_KEY } from '../../mocks/factory-input.ts'

@@ -1,5 +1,5 @@
 import type { ProviderId } from '../manager/contract.ts'
-import { LabError } from './errors.ts'
+import { LabError } from '../errors.ts'
 import type { OrgSpec, PackSpec } from './types.ts'
 
 export const PROVIDER_IDS: readonly ProviderId[] = [

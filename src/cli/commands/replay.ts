@@ -6,7 +6,7 @@ import { redactSecrets } from '../../redact.ts'
 import { loadScenarioFile } from '../../scenario/load.ts'
 import { replayScenario } from '../../scenario/replay.ts'
 import { renderTrace } from '../../suite/counterexample.ts'
-import { LabError } from '../../world/errors.ts'
+import { LabError } from '../../errors.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 

@@ -1,5 +1,5 @@
 import type { ProviderId } from '../../manager/contract.ts'
-import { LabError } from '../../world/errors.ts'
+import { LabError } from '../../errors.ts'
 import type { RuleDefinition, RuleId } from '../types.ts'
 import { adminReset } from './admin-reset.ts'
 import { connectResolves } from './connect-resolves.ts'

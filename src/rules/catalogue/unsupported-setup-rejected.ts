@@ -1,5 +1,5 @@
 import type { ProviderId } from '../../manager/contract.ts'
-import { LabError } from '../../world/errors.ts'
+import { LabError } from '../../errors.ts'
 import { validatePack } from '../../world/org.ts'
 import type { PackSpec } from '../../world/types.ts'
 import type { RuleDefinition } from '../types.ts'
