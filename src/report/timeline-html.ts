@@ -24,7 +24,7 @@ export interface TimelinePage {
 const LABEL_W = 200
 const HEAD_H = 64
 const LANE_H = 36
-const SLOT_W = 34
+const SLOT_W = 42
 const FOLD_W = 54
 const MAX_GAP_W = 42
 
@@ -112,7 +112,7 @@ function renderSection(model: TimelineModel, index: number): string {
   const rows = model.lanes
     .map((l, i) => {
       const y = HEAD_H + i * LANE_H
-      return `<rect class="lane-bg lane-${l.kind}" x="0" y="${y}" width="${width}" height="${LANE_H}"/><line class="lane-line" x1="0" x2="${width}" y1="${y + LANE_H / 2}" y2="${y + LANE_H / 2}"/>`
+      return `<rect class="lane-bg lane-${l.kind}" x="0" y="${y}" width="100%" height="${LANE_H}"/><line class="lane-line" x1="0" x2="100%" y1="${y + LANE_H / 2}" y2="${y + LANE_H / 2}"/>`
     })
     .join('')
   const labels = model.lanes
@@ -157,7 +157,7 @@ ${model.broken.length > 0 ? `<ul class="broken-rules">${model.broken.map((b) => 
 }
 
 function renderMark(m: TimelineMark, xs: readonly number[], laneY: ReadonlyMap<string, number>): string {
-  const cx = (xs[m.slot] ?? 0) + (m.kind === 'refresh' ? -11 : 0) + (m.order > 1 ? (m.order - 1) * 4 : 0)
+  const cx = (xs[m.slot] ?? 0) + (m.kind === 'refresh' ? -16 : 0) + (m.order > 1 ? (m.order - 1) * 4 : 0)
   const cy = laneY.get(m.lane) ?? 0
   const detail = m.detail.join('\n')
   const ring = m.broken.length > 0 ? `<circle class="broken" cx="${cx}" cy="${cy}" r="13"/>` : ''
@@ -273,6 +273,7 @@ h2{font-size:16px;margin:0 0 8px}
 .chart{display:flex;border:1px solid #d0d7de;border-radius:4px;overflow:hidden}
 .labels{flex:none;border-right:1px solid #d0d7de;font-size:12px}
 .scroll{overflow-x:auto;flex:1}
+.scroll svg{min-width:100%;display:block}
 .lane-bg{fill:#ffffff}
 .lane-source{fill:#f3f4f6}
 .lane-manager{fill:#eef2f7}
