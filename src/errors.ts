@@ -31,6 +31,8 @@ export type LabErrorCode =
   | 'MANAGER_MISBEHAVED'
   | 'STORE_UNAVAILABLE'
   | 'RULE_VIOLATED'
+  // Code under test called process.exit (src/cli/isolation.ts); it becomes a load or manager error.
+  | 'PROCESS_EXIT_CALLED'
 
 /** How the CLI ends when an error with this code reaches it: 2 a user error, 3 an internal error. */
 const EXIT_CODE_BY_ERROR: Readonly<Record<LabErrorCode, 2 | 3>> = {
@@ -52,10 +54,12 @@ const EXIT_CODE_BY_ERROR: Readonly<Record<LabErrorCode, 2 | 3>> = {
   MANAGER_MISBEHAVED: 3,
   STORE_UNAVAILABLE: 3,
   RULE_VIOLATED: 3,
+  PROCESS_EXIT_CALLED: 3,
 }
 
 export class LabError extends Error {
-  override readonly name = 'LabError'
+  // A subclass that carries a payload may name itself (it shows in messages); the code is what callers match.
+  override readonly name: string = 'LabError'
   constructor(
     readonly code: LabErrorCode,
     message: string,

@@ -1,6 +1,6 @@
 import { rotationIsDurable } from '../rules/catalogue/rotation-is-durable.ts'
 import { transientNeverPrompts } from '../rules/catalogue/transient-never-prompts.ts'
-import type { StandaloneHarness } from '../rules/types.ts'
+import type { StandaloneContext, StandaloneHarness } from '../rules/types.ts'
 import { type InterleavingContext, interleavingStandalone } from './interleavings.ts'
 import { playScripted, scriptedCounterexample } from './scripted.ts'
 
@@ -20,4 +20,9 @@ export function createStandaloneHarness(context: InterleavingContext): Standalon
     scriptedCounterexample,
     exploreInterleavings: (rule) => interleavingStandalone(rule, context, INTERLEAVING_RULES),
   }
+}
+
+/** A StandaloneContext for calling one rule's `standalone` directly (tests, tools). */
+export function standaloneContext(context: InterleavingContext): StandaloneContext {
+  return { ...context, harness: createStandaloneHarness(context) }
 }
