@@ -26,6 +26,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { MINUTE_MS } from '../clock.ts'
+import { connector, connectorIds } from '../connectors/registry.ts'
+import type { RotationKnowledge } from '../connectors/types.ts'
 import { LabError } from '../errors.ts'
 import { providerClient } from '../providers/index.ts'
 import type { FailureClass, ParsedToken, ProviderClient, TokenGrant } from '../providers/types.ts'
@@ -97,26 +99,12 @@ export const REFERENCE_PARTS: Readonly<ManagerParts> = Object.freeze({
   providerFor: (pack: PackDescriptor) => providerClient(pack.provider),
 })
 
-/**
- * What the manager knows about a provider's rotation, for one decision: when a refresh answer lacks
- * the refresh token on a rotating source, present the old one again while the source's reuse leeway
- * still honours it (Atlassian: 10 minutes), or keep it and wait.
- * - `leeway`: rotates, and a retired token is honoured for a while: re-present at once.
- * - `no_leeway`: re-presenting a retired token is a reuse (Salesforce RTR, Zendesk, Databricks): never.
- * - `never`: never rotates (Google): a missing refresh token is normal.
- * - `unknown`: re-present only for a grant already seen rotating (a refresh answer carried a new
- *   refresh token; remembered in the credential's extras).
- */
-export type RotationKnowledge = 'leeway' | 'no_leeway' | 'never' | 'unknown'
+export type { RotationKnowledge } from '../connectors/types.ts'
 
-export const DEFAULT_ROTATION_KNOWLEDGE: Readonly<Partial<Record<ProviderId, RotationKnowledge>>> =
-  Object.freeze({
-    jira: 'leeway',
-    google: 'never',
-    salesforce: 'no_leeway',
-    zendesk: 'no_leeway',
-    databricks: 'no_leeway',
-  })
+/** Each provider's rotation knowledge, from its connector record (src/connectors/<provider>/). */
+export function defaultRotationKnowledge(): Readonly<Record<string, RotationKnowledge>> {
+  return Object.fromEntries(connectorIds().map((id) => [id, connector(id).rotation]))
+}
 
 export interface ReferenceManagerOptions {
   /** Refresh proactively this long before a known expiry (default 5 minutes). */
@@ -128,8 +116,8 @@ export interface ReferenceManagerOptions {
    * store; two instances with the same id coordinate only through single-flight, which they do not share.
    */
   instanceId?: string
-  /** Per-provider rotation facts, over DEFAULT_ROTATION_KNOWLEDGE. */
-  rotation?: Partial<Record<ProviderId, RotationKnowledge>>
+  /** Overrides of some providers' rotation facts, over defaultRotationKnowledge() (the connector records'). */
+  rotation?: { readonly [P in ProviderId]?: RotationKnowledge }
   /** Bounded backoff for transient token-endpoint failures. */
   retry?: Partial<RetryOptions>
   /** Replace individual decisions (mutants, provider experiments); see ManagerParts. */
@@ -254,8 +242,8 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   }
   const instanceId = options.instanceId ?? randomBytes(9).toString('base64url')
   if (instanceId.includes('~')) throw new LabError('INVALID_OPTIONS', 'instanceId must not contain "~"')
-  const rotation: Partial<Record<ProviderId, RotationKnowledge>> = {
-    ...DEFAULT_ROTATION_KNOWLEDGE,
+  const rotation: Readonly<Record<string, RotationKnowledge | undefined>> = {
+    ...defaultRotationKnowledge(),
     ...options.rotation,
   }
   let leaseCount = 0
