@@ -10,7 +10,7 @@
  * refreshes, client secrets the admin updated through this instance, Retry-After deadlines, and a
  * rotated credential the store refused to take (written at the next chance).
  *
- * Coordination across processes (README, "Concurrency, faults and restarts", has the argument in full):
+ * Coordination across processes (docs/CONCURRENCY.md has the argument in full):
  * 1. Single-flight: inside one process, one refresh per credential at a time; other runs share it.
  * 2. Lease: before presenting a refresh token, a process claims the credential row with a
  *    compare-and-set that writes a lease (holder, expiry) into it. Only one claim from a given
