@@ -151,13 +151,38 @@ const baselineRotating: RotatingSetup = {
 }
 baselineProfile.rotating = baselineRotating
 
-const profiles = new Map<ProviderId, ProviderProfile>([['baseline', baselineProfile]])
-profiles.set('zendesk', zendeskProfile)
-profiles.set('databricks', databricksProfile)
-profiles.set('jira', jiraProfile)
-profiles.set('slack', slackProfile)
-profiles.set('salesforce', salesforceProfile)
-profiles.set('google', googleProfile)
+/**
+ * Manager/source clock skew, both directions, up to 8 minutes (past the reference's 5-minute refresh
+ * margin, so arithmetic that mixes the two clocks shows: connectors.md root cause 10). Two orgs in
+ * five have none, so skew-free behaviour stays well explored; shrinking goes towards no skew.
+ */
+export const CLOCK_SKEWS_MS = [30_000, 2 * MINUTE_MS, 5 * MINUTE_MS, 8 * MINUTE_MS].flatMap((ms) => [-ms, ms])
+
+export const clockSkew: fc.Arbitrary<number> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.constantFrom(...CLOCK_SKEWS_MS) },
+)
+
+/** The profile with clock skew drawn for every generated org (and every rotating setup). */
+export function withClockSkew(profile: ProviderProfile): ProviderProfile {
+  const skewed = (org: fc.Arbitrary<OrgSpec>) =>
+    fc
+      .tuple(org, clockSkew)
+      .map(([o, skew]): OrgSpec => (skew === 0 ? o : { ...o, managerClockSkewMs: skew }))
+  return {
+    ...profile,
+    org: skewed(profile.org),
+    ...(profile.rotating ? { rotating: { ...profile.rotating, org: skewed(profile.rotating.org) } } : {}),
+  }
+}
+
+const profiles = new Map<ProviderId, ProviderProfile>([['baseline', withClockSkew(baselineProfile)]])
+profiles.set('zendesk', withClockSkew(zendeskProfile))
+profiles.set('databricks', withClockSkew(databricksProfile))
+profiles.set('jira', withClockSkew(jiraProfile))
+profiles.set('slack', withClockSkew(slackProfile))
+profiles.set('salesforce', withClockSkew(salesforceProfile))
+profiles.set('google', withClockSkew(googleProfile))
 
 export function registerProfile(profile: ProviderProfile): void {
   profiles.set(profile.provider, profile)
