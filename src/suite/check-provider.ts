@@ -102,6 +102,7 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
           for (const event of setupEvents(org)) await playAndJudge(sim, event)
           await fc.asyncModelRun(() => ({ model: sim, real: sim }), commands)
         } finally {
+          await sim.world.close()
           for (const [id, n] of sim.oracle.checks) checks.set(id, (checks.get(id) ?? 0) + n)
         }
       },
