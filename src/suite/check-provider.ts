@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { startStopwatch } from '../clock.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
-import type { OrgSpec, TimelineEvent } from '../world/types.ts'
+import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
 import { createSimulation, eventFitsOrg, playAndJudge, replayTimeline, type Simulation } from './play.ts'
@@ -61,6 +61,8 @@ export interface ProviderCheckOptions {
   /** Scheduled interleavings for the rules that explore them (see StandaloneContext). */
   interleavings?: number
   onRun?: () => void
+  /** Every generated timeline's trace, once played (quirk coverage reads them). */
+  onTrace?: (trace: readonly TraceStep[], org: OrgSpec) => void
 }
 
 /** Every teammate starts connected to every pack: the common case, and it puts the timeline straight to work. */
