@@ -106,6 +106,7 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
         } finally {
           await sim.world.close()
           for (const [id, n] of sim.oracle.checks) checks.set(id, (checks.get(id) ?? 0) + n)
+          options.onTrace?.(sim.world.trace, org)
         }
       },
     )
