@@ -19,6 +19,7 @@ export type RuleId =
   | 'unsupported-setup-rejected'
   | 'triage-matches-table'
   | 'no-secret-leaks'
+  | 'no-expired-token-presented'
 
 /**
  * Who ended a grant, as far as the rules care. `lost_response`: the source destroyed (or will refuse)

@@ -158,17 +158,26 @@ export function scenarioArbitrary(
         { weight: 1, arbitrary: fc.constant<TimelineEvent>({ type: 'restart_manager' }) },
         { weight: 1, arbitrary: fc.record({ type: fc.constant('run' as const), teammate, pack }) },
       )
+      // Successful refreshes before the trouble, so faults also strike after one or more rotations
+      // (a source's answer without a refresh token means something else once the manager saw it rotate).
+      const rotation = fc
+        .tuple(dueJump, fc.record({ type: fc.constant('run' as const), teammate, pack }))
+        .map(([jump, run]): TimelineEvent[] => [jump, run])
       return fc
         .record({
+          warmup: fc.oneof(
+            { weight: 2, arbitrary: fc.constant<TimelineEvent[][]>([]) },
+            { weight: 1, arbitrary: fc.array(rotation, { minLength: 1, maxLength: 2 }) },
+          ),
           before: fc.array(trouble, { maxLength: 2 }),
           jump: dueJump,
           first: burst,
           after: fc.array(later, { maxLength: 4 }),
         })
-        .map(({ before, jump, first, after }) => ({
+        .map(({ warmup, before, jump, first, after }) => ({
           org,
           instances,
-          events: [...before, jump, first, ...after],
+          events: [...warmup.flat(), ...before, jump, first, ...after],
         }))
     })
 }

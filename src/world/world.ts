@@ -532,7 +532,10 @@ export class World {
 
   /** A fresh manager for instance `instance`'s current process, over the shared store. */
   private createManager(instance: number): TokenManager {
-    const clock = new OffsetClock(this.clock, this.options.managerClockSkewMs ?? 0)
+    const clock = new OffsetClock(
+      this.clock,
+      this.options.managerClockSkewMs ?? this.options.org.managerClockSkewMs ?? 0,
+    )
     const proc = this.io.current(instance)
     // Each instance gets its own copy of the descriptors, with the secret the console holds now.
     const packs = [...this.packs.values()].map((p) => ({ ...p.descriptor, clientSecret: p.consoleSecret }))
