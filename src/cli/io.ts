@@ -14,10 +14,12 @@ export interface CliIo {
   untilInterrupted?(): Promise<void>
 }
 
-/** Exit codes: 0 all rules pass, 1 a rule failed, 2 usage or input error. */
+/** Exit codes: 0 all rules pass, 1 a rule failed, 2 usage or input error, 4 nothing was checked. */
 export const EXIT_OK = 0
 export const EXIT_RULE_FAILED = 1
 export const EXIT_USAGE = 2
+/** Every selected rule was skipped on the selected providers: nothing was checked (3 is an internal error). */
+export const EXIT_NOTHING_CHECKED = 4
 
 export class UsageError extends Error {
   override readonly name = 'UsageError'
