@@ -3,7 +3,7 @@
  * typed ScenarioDefinition and the compiled org and timeline, reporting every problem with its
  * field path and, for files, line and column.
  */
-import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml'
 import { parseDuration } from '../clock.ts'
 import type { Fault, MockEndpoint, TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
@@ -26,6 +26,7 @@ import {
   type Schema,
   text,
 } from './schema.ts'
+import { providerRefusal } from './provider-check.ts'
 import { parseTimeSpec, type TimeSpec } from './time.ts'
 import type {
   PairRef,
@@ -519,6 +520,12 @@ function mapGet(node: Node | null, key: string): Node | null {
   return (node.get(key, true) as Node | undefined) ?? null
 }
 
+/** The `key: value` pair of a mapping (its position is the key's). */
+function keyPair(node: Node | null, key: string): Pair | undefined {
+  if (node === null || !isMap(node)) return undefined
+  return node.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined
+}
+
 function seqItem(node: Node | null, index: number): Node | null {
   if (node === null || !isSeq(node)) return null
   return (node.items[index] as Node | undefined) ?? null
@@ -576,8 +583,22 @@ function checkOrg(
       )
     const unsupported = unsupportedSetupReason(packSpecOf(pack))
     if (unsupported) reader.report(node, path, unsupported)
+    else reportProviderRefusal(node, path, pack, reader)
   })
   return reader.issues.length === before
+}
+
+/** The provider's own mock refuses the pack's options or policy: report it at the offending field. */
+function reportProviderRefusal(node: Node | null, path: string, pack: ScenarioPack, reader: Reader): void {
+  const refusal = providerRefusal(packSpecOf(pack), { policy: Object.keys(pack.policy ?? {}) })
+  if (!refusal) return
+  const fieldNode = mapGet(node, refusal.field)
+  const at = refusal.key !== undefined ? keyPair(fieldNode, refusal.key) : keyPair(node, refusal.field)
+  reader.report(
+    at ?? fieldNode ?? node,
+    refusal.key !== undefined ? `${path}.${refusal.field}.${refusal.key}` : `${path}.${refusal.field}`,
+    refusal.message,
+  )
 }
 
 /** Reads a whole scenario. Returns undefined when there were issues (they are in `reader.issues`). */
