@@ -65,6 +65,8 @@ export type RunReport = ConformanceReport & {
     file: string
     reproduced: boolean
     steps: number
+    /** When it did not reproduce: what differed. */
+    differed?: string
   }>
 }
 
@@ -152,7 +154,7 @@ export async function runCommand(
       const manager = options.managerPath !== undefined ? ` --manager ${managerLabel}` : ''
       for (const f of files)
         lines.push(
-          `  ${options.reportDir}/${f.file}${f.reproduced ? '' : '  [the file did NOT reproduce the failure: non-deterministic manager?]'}`,
+          `  ${options.reportDir}/${f.file}${f.reproduced ? '' : `  [the file did NOT reproduce the failure: ${f.differed ?? 'non-deterministic manager?'}]`}`,
         )
       if (manager) lines.push(`  e.g. reconnect-lab replay ${options.reportDir}/${files[0]?.file}${manager}`)
     }
@@ -206,6 +208,7 @@ async function writeCounterexamples(
       file: `${COUNTEREXAMPLE_DIR}/${file.name}`,
       reproduced: file.reproduced,
       steps: file.steps,
+      ...(file.differed !== undefined ? { differed: file.differed } : {}),
     })
   }
   return out
