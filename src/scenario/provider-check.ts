@@ -6,9 +6,7 @@
  * to load time, with the field's position and the list of what the provider accepts.
  */
 import { quirksOf } from '../../mocks/quirk-registry.ts'
-import { ManualClock } from '../clock.ts'
-import { createSequentialIds } from '../ids.ts'
-import { mockFactoryFor } from '../world/mock-registry.ts'
+import { packProblem } from '../world/pack-check.ts'
 import type { PackSpec } from '../world/types.ts'
 
 export interface ProviderRefusal {
@@ -32,10 +30,6 @@ export function validOptionsOf(provider: string): string[] {
   return out
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /** The key of `keys` that `message` names, as `key`, "key", options.key or policy.keyMs. */
 function namedKey(message: string, keys: readonly string[]): string | undefined {
   return keys.find((k) => new RegExp(`(^|[^A-Za-z0-9])(${k}|${k}Ms)([^A-Za-z0-9]|$)`).test(message))
@@ -46,27 +40,6 @@ export function providerRefusal(
   pack: PackSpec,
   fileKeys?: { policy?: readonly string[] },
 ): ProviderRefusal | undefined {
-  const factory = mockFactoryFor(pack.provider)
-  let mock: ReturnType<typeof factory>
-  try {
-    mock = factory({
-      clock: new ManualClock(),
-      ids: createSequentialIds(),
-      issuer: `http://${pack.id}.${pack.provider}.mock`,
-      ...(pack.instance !== undefined ? { instance: pack.instance } : {}),
-      ...(pack.options !== undefined ? { options: pack.options } : {}),
-      ...(pack.approvalRequired ? { approvalRequired: true } : {}),
-    })
-  } catch (error) {
-    const message = messageOf(error)
-    const key = namedKey(message, Object.keys(pack.options ?? {}))
-    const valid = validOptionsOf(pack.provider)
-    return {
-      field: 'options',
-      ...(key !== undefined ? { key } : {}),
-      message: `${message}; valid ${pack.provider} options: ${valid.length > 0 ? valid.join(', ') : 'none'}`,
-    }
-  }
   // The RFC baseline has no quirks, so no options: its factory ignores them, which would hide a typo.
   const stray = pack.provider === 'baseline' ? Object.keys(pack.options ?? {})[0] : undefined
   if (stray !== undefined)
@@ -75,22 +48,24 @@ export function providerRefusal(
       key: stray,
       message: `baseline pack option "${stray}" is unknown: the RFC baseline has no options (set its token behaviour with policy); valid baseline options: none`,
     }
-  if (pack.setup !== 'custom' || pack.policy === undefined) return undefined
-  try {
-    mock.control.createClient({
-      redirectUris: [`https://app.reconnect-lab.test/oauth/callback/${encodeURIComponent(pack.id)}`],
-      policy: pack.policy,
-    })
-  } catch (error) {
-    const message = messageOf(error)
-    const key = namedKey(message, fileKeys?.policy ?? [])
+  // Built by the provider's own mock, exactly as the world builds it.
+  const problem = packProblem(pack)
+  if (!problem) return undefined
+  if (problem.field === 'options') {
+    const key = namedKey(problem.message, Object.keys(pack.options ?? {}))
+    const valid = validOptionsOf(pack.provider)
     return {
-      field: 'policy',
+      field: 'options',
       ...(key !== undefined ? { key } : {}),
-      message: `${message}${policyHint(pack.provider)}`,
+      message: `${problem.message}; valid ${pack.provider} options: ${valid.length > 0 ? valid.join(', ') : 'none'}`,
     }
   }
-  return undefined
+  const key = namedKey(problem.message, fileKeys?.policy ?? [])
+  return {
+    field: 'policy',
+    ...(key !== undefined ? { key } : {}),
+    message: `${problem.message}${policyHint(pack.provider)}`,
+  }
 }
 
 /** What a provider does accept instead of the refused policy. */

@@ -28,9 +28,12 @@ import {
 } from './schema.ts'
 import { providerRefusal } from './provider-check.ts'
 import { parseTimeSpec, type TimeSpec } from './time.ts'
+import { type OutcomeExpectation, parseOutcomeExpectation } from './outcome-expectation.ts'
+import { TRIAGE_ROWS, type TriageRow } from '../triage.ts'
 import type {
   PairRef,
   ScenarioDefinition,
+  ScenarioExpect,
   ScenarioOrigin,
   ScenarioPack,
   ScenarioPolicy,
@@ -44,6 +47,8 @@ export const TEAMMATE_PATTERN = /^[a-z][a-z0-9_-]*$/
 export interface CompiledStep {
   event: TimelineEvent
   at?: TimeSpec
+  /** What a run or connect step must end in (parsed `expect:`). */
+  expect?: OutcomeExpectation
   /** 1-based line in the file, when there is one. */
   line?: number
 }
@@ -270,6 +275,7 @@ function readStep(
   let ok = true
   for (const item of items) {
     if (item.key === type || item.key === 'at') continue
+    if (item.key === 'expect' && (type === 'run' || type === 'connect')) continue
     if (!SIBLINGS[type].includes(item.key)) {
       const allowed = SIBLINGS[type].length > 0 ? ` (${type} takes: ${SIBLINGS[type].join(', ')})` : ''
       reader.report(item.pair, child(path, item.key), `unknown field for a ${type} step${allowed}`)
@@ -292,6 +298,15 @@ function readStep(
     return read(schema, key)
   }
   const atText = read(text({ hint: 'a time' }), 'at')
+  const expectText = read(
+    text({ hint: 'an outcome such as ok, connect_required(grant_expired) or blocked(admin)' }),
+    'expect',
+  )
+  const expectation = expectText !== undefined ? parseOutcomeExpectation(expectText) : undefined
+  if (expectText !== undefined && typeof expectation === 'string') {
+    reader.report(field('expect')?.value ?? node, child(path, 'expect'), expectation)
+    ok = false
+  }
   const at = field('at') ? read(timeSpec, 'at') : undefined
   const pair = pairRef(org)
   let step: ScenarioStep | undefined
@@ -474,9 +489,16 @@ function readStep(
   }
   if (!ok || !step || !event) return undefined
   const line = reader.lineOf(node)
+  const expected = typeof expectation === 'object' ? expectation : undefined
+  const withExpect = expectText !== undefined ? ({ ...step, expect: expectText } as ScenarioStep) : step
   return {
-    step: atText !== undefined ? ({ at: atText, ...step } as ScenarioStep) : step,
-    compiled: { event, ...(at ? { at } : {}), ...(line !== undefined ? { line } : {}) },
+    step: atText !== undefined ? ({ at: atText, ...withExpect } as ScenarioStep) : withExpect,
+    compiled: {
+      event,
+      ...(at ? { at } : {}),
+      ...(expected ? { expect: expected } : {}),
+      ...(line !== undefined ? { line } : {}),
+    },
   }
 }
 
@@ -583,6 +605,7 @@ function checkOrg(
       )
     const unsupported = unsupportedSetupReason(packSpecOf(pack))
     if (unsupported) reader.report(node, path, unsupported)
+    // The source itself checks the pack: the provider's options and the policies it allows.
     else reportProviderRefusal(node, path, pack, reader)
   })
   return reader.issues.length === before
@@ -635,7 +658,14 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
   const rules = get('rules', list(ruleId, { min: 1 }))
   const instances = get('instances', integer({ min: 1, max: 64 }))
   const schedule = get('schedule', list(integer({ min: 0 })))
-  const expect = get('expect', object({ violates: { schema: list(ruleId), required: true } }))
+  const expect = get(
+    'expect',
+    object({
+      violates: { schema: list(ruleId) },
+      keeps: { schema: list(ruleId) },
+      triage: { schema: triageExpectation },
+    }),
+  )
   const origin = get('origin', originSchema) as ScenarioOrigin | undefined
   const orgItem = field('org')
   const org = orgItem
@@ -715,10 +745,36 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
     ...(schedule !== undefined ? { schedule } : {}),
     timeline: steps.map((s) => s.step),
     ...(rules !== undefined ? { rules } : {}),
-    ...(expect !== undefined ? { expect: { violates: expect.violates } } : {}),
+    ...(expect !== undefined ? { expect: compactExpect(expect) } : {}),
     ...(origin !== undefined ? { origin } : {}),
   }
   return { definition, org: orgSpec, steps: steps.map((s) => s.compiled) }
+}
+
+function compactExpect(expect: {
+  violates?: RuleId[] | undefined
+  keeps?: RuleId[] | undefined
+  triage?: ScenarioExpect['triage'] | undefined
+}): ScenarioExpect {
+  return {
+    ...(expect.violates !== undefined ? { violates: expect.violates } : {}),
+    ...(expect.keeps !== undefined ? { keeps: expect.keeps } : {}),
+    ...(expect.triage !== undefined ? { triage: expect.triage } : {}),
+  }
+}
+
+const TRIAGE_VERDICTS = ['no_action', 'admin', 'support'] as const
+const TRIAGE_ROW_NAMES = Object.keys(TRIAGE_ROWS) as TriageRow[]
+
+/** `triage: admin`, or `triage: {verdict: admin, row: prompted-every-time}`. */
+const triageExpectation: Schema<ScenarioExpect['triage']> = (node, path, reader) => {
+  if (node !== null && isScalar(node)) return oneOf(TRIAGE_VERDICTS)(node, path, reader)
+  const value = object({
+    verdict: { schema: oneOf(TRIAGE_VERDICTS), required: true },
+    row: { schema: oneOf(TRIAGE_ROW_NAMES) },
+  })(node, path, reader)
+  if (!value || value.verdict === undefined) return undefined
+  return { verdict: value.verdict, ...(value.row !== undefined ? { row: value.row } : {}) }
 }
 
 /** Absolute times may not go back before the previous step (assuming steps take no time). */
