@@ -21,3 +21,5 @@ export interface CliIo {
 export const EXIT_OK = 0
 export const EXIT_RULE_FAILED = 1
 export const EXIT_USAGE = 2
+/** Every selected rule was skipped on the selected providers: nothing was checked (3 is an internal error). */
+export const EXIT_NOTHING_CHECKED = 4

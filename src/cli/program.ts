@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../suite/conformance.ts'
 import { DEFAULT_CALL_TIMEOUT_MS } from '../manager/load.ts'
 import { listCommand } from './commands/list.ts'
 import { replayCommand } from './commands/replay.ts'
+import { scenarioCommand } from './commands/scenario.ts'
 import { serveCommand } from './commands/serve.ts'
 import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, REPORTERS, type ReporterName, runCommand } from './commands/run.ts'
 import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.ts'
@@ -118,6 +119,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         exitCode = result.exitCode
       },
     )
+
+  program
+    .command('scenario')
+    .description(
+      "Play scenario files to the end: each teammate's story, a summary, the triage verdict, and the file's expect:",
+    )
+    .argument('<file...>', 'scenario YAML files, e.g. scenarios/library/*.yaml')
+    .option(
+      '--manager <path>',
+      'a .ts or .js module exporting createManager (default: the reference manager)',
+    )
+    .option(
+      '--call-timeout <ms>',
+      `real-time limit for one call into --manager (default ${DEFAULT_CALL_TIMEOUT_MS})`,
+    )
+    .action(async (files: string[], opts: { manager?: string; callTimeout?: string }) => {
+      exitCode = await scenarioCommand(
+        {
+          files,
+          ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+          ...parseCallTimeout(opts.callTimeout),
+        },
+        io,
+      )
+    })
 
   program
     .command('replay')

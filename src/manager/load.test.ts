@@ -7,6 +7,7 @@ import { LabError } from '../errors.ts'
 import { createWorld } from '../world/world.ts'
 import type { OrgSpec } from '../world/types.ts'
 import { DEFAULT_CALL_TIMEOUT_MS, guardManager, loadManagerModule, outcomeProblem } from './load.ts'
+import { createManager as createReferenceManager } from './reference-manager.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const ADAPTERS = 'src/manager/testing/adapters'
@@ -153,6 +154,35 @@ describe('the guard around a loaded manager', () => {
       'was not called: an earlier call, run(alice, crm), never settled',
     )
     expect(DEFAULT_CALL_TIMEOUT_MS).toBe(5000)
+  })
+
+  it('a call that never settled poisons only its own manager instance, never the next one', async () => {
+    // A crashed process abandons its in-flight call; its timeout fires later. The next incarnation, the
+    // next timeline and the replay of a counterexample each build a new instance and must be called.
+    let built = 0
+    const guarded = guardManager(
+      (env) => {
+        const hangs = built++ === 0
+        const manager = createReferenceManager(env)
+        return { ...manager, run: hangs ? () => new Promise<never>(() => {}) : manager.run }
+      },
+      { label: 'hangs-once.ts', cwd: ROOT, callTimeoutMs: 20 },
+    )
+    const first = createWorld({ org: ORG, createManager: guarded })
+    await first.apply({ type: 'connect', teammate: 'alice', pack: 'crm' })
+    const hung = await first.apply({ type: 'run', teammate: 'alice', pack: 'crm' })
+    expect(hung.result.kind === 'manager_error' && hung.result.message).toContain(
+      'did not settle within 20 ms',
+    )
+    const second = createWorld({ org: ORG, createManager: guarded })
+    expect((await second.apply({ type: 'connect', teammate: 'alice', pack: 'crm' })).result).toEqual({
+      kind: 'outcome',
+      outcome: { kind: 'ok' },
+    })
+    expect((await second.apply({ type: 'run', teammate: 'alice', pack: 'crm' })).result).toEqual({
+      kind: 'outcome',
+      outcome: { kind: 'ok' },
+    })
   })
 
   it('rejects a value that is not an Outcome, saying why', async () => {

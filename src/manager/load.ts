@@ -209,7 +209,12 @@ function observeStore(store: CredentialStore, secrets: SecretSet): CredentialSto
   }
 }
 
-/** One guard per loaded module: after a call never settles, later calls fail at once instead of hanging too. */
+/**
+ * One per manager instance (each `createManager(env)`): after a call never settles, that instance's later
+ * calls fail at once instead of hanging too. Never shared across instances: a crashed process's abandoned
+ * call times out later in real time, and must not poison the next incarnation, another timeline or the
+ * replay of a counterexample (that made every file of a user's manager "not reproduce").
+ */
 interface GuardState {
   hung?: string
 }
@@ -224,9 +229,9 @@ export function guardManager(create: CreateManager, options: GuardOptions): Crea
   const ownDir = options.file !== undefined ? dirname(options.file) : undefined
   const thrown = (error: unknown) => describeThrown(error, cwd, ownDir)
   const label = options.label
-  const state: GuardState = {}
 
   return (env: ManagerEnv): TokenManager => {
+    const state: GuardState = {}
     const secrets = new SecretSet()
     for (const pack of env.packs) secrets.add(pack.clientSecret)
     const guardedEnv: ManagerEnv = {

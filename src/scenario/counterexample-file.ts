@@ -19,6 +19,8 @@ export interface CounterexampleFile {
   reproduced: boolean
   /** Timeline steps in the file (waits are not steps: they are the `at` of the next one). */
   steps: number
+  /** When it did not reproduce: what differed, in one line. */
+  differed?: string
 }
 
 export async function counterexampleFile(
@@ -47,16 +49,38 @@ export async function counterexampleFile(
   // know yet would be dropped silently otherwise).
   const wrote = scenario.steps.map((s) => canonical(s.event))
   const had = ce.events.filter((e) => e.type !== 'advance').map((e) => canonical(normalized(e, scenario)))
-  let reproduced = wrote.length === had.length && wrote.every((w, i) => w === had[i])
-  if (!reproduced) return { name, text, reproduced, steps: scenario.steps.length }
+  const steps = scenario.steps.length
+  const firstOff = wrote.findIndex((w, i) => w !== had[i])
+  if (wrote.length !== had.length || firstOff >= 0) {
+    const differed =
+      wrote.length !== had.length
+        ? `the file has ${wrote.length} steps, the timeline ${had.length}`
+        : `step ${firstOff + 1} of the file is not the timeline's event`
+    return { name, text, reproduced: false, steps, differed }
+  }
   try {
     const again = await replayScenario(scenario, { createManager: options.createManager, rules })
-    reproduced =
-      again.violations.some((v) => v.rule === ce.rule) && again.stoppedAtStep === scenario.steps.length - 1
-  } catch {
-    reproduced = false
+    const hit = again.violations.find((v) => v.rule === ce.rule)
+    if (hit && again.stoppedAtStep === steps - 1) return { name, text, reproduced: true, steps }
+    const differed = hit
+      ? `replaying the file broke ${ce.rule} at step ${(again.stoppedAtStep ?? 0) + 1} of ${steps}, not at the last step`
+      : again.crash
+        ? `replaying the file stopped at step ${again.crash.step + 1}: ${firstLine(again.crash.message)}`
+        : `replaying the file broke no ${ce.rule} in ${steps} steps${again.violations.length > 0 ? ` (it broke ${[...new Set(again.violations.map((v) => v.rule))].join(', ')})` : ''}`
+    return { name, text, reproduced: false, steps, differed }
+  } catch (error) {
+    return {
+      name,
+      text,
+      reproduced: false,
+      steps,
+      differed: `replaying the file failed: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+    }
   }
-  return { name, text, reproduced, steps: scenario.steps.length }
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).slice(0, 200)
 }
 
 /** JSON with sorted keys, so two equal events compare equal whatever order their fields were built in. */

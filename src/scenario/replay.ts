@@ -28,6 +28,8 @@ export interface ScenarioReplay {
   rules: readonly RuleDefinition[]
   /** The manager or the world failed outside a judged step (e.g. clearCredentials threw). */
   crash?: { message: string; step: number }
+  /** For each trace step, the scenario step (index into `steps`) it belongs to (unscheduled replays). */
+  stepOfTrace?: number[]
   /** For a scheduled (interleaving) scenario: the interleaving, printed operation by operation. */
   lines?: string[]
 }
@@ -47,7 +49,16 @@ export async function replayScenario(
   scenario: Pick<CompiledScenario, 'org' | 'steps'> & {
     definition?: { rules?: RuleId[]; instances?: number; schedule?: number[] }
   },
-  options: { createManager: CreateManager; rules?: readonly RuleDefinition[]; managerInstances?: number },
+  options: {
+    createManager: CreateManager
+    rules?: readonly RuleDefinition[]
+    managerInstances?: number
+    /**
+     * Play the whole timeline, collecting every broken rule, instead of stopping at the first
+     * (`reconnect-lab scenario`). A counterexample replays to its first violation (the default).
+     */
+    keepGoing?: boolean
+  },
 ): Promise<ScenarioReplay> {
   const rules = options.rules ?? timelineRules(scenario.org, scenario.definition?.rules)
   const instances = options.managerInstances ?? scenario.definition?.instances
@@ -66,15 +77,28 @@ export async function replayScenario(
     events.push(event)
     await playAndJudge(sim, event)
   }
+  const kept: Violation[] = []
+  const seen = new Set<string>()
+  const stepOfTrace: number[] = []
   for (const [index, step] of scenario.steps.entries()) {
     try {
       if (step.at) {
         const elapsed = sim.world.clock.now() - start
         const wait = step.at.kind === 'relative' ? step.at.ms : step.at.elapsedMs - elapsed
-        if (wait > 0) await play({ type: 'advance', ms: wait })
+        if (wait > 0) await play({ type: 'advance', ms: wait }).finally(() => stepOfTrace.push(index))
       }
-      await play(step.event)
+      await play(step.event).finally(() => stepOfTrace.push(index))
     } catch (error) {
+      if (error instanceof RuleViolationError && options.keepGoing) {
+        // Whole-trace rules report the same violation again on every later step: keep each once.
+        for (const v of error.violations) {
+          const key = `${v.rule}\u0000${v.stepIndex}\u0000${v.because}`
+          if (seen.has(key)) continue
+          seen.add(key)
+          kept.push(v)
+        }
+        continue
+      }
       if (error instanceof RuleViolationError) {
         return {
           trace: sim.world.trace,
@@ -86,10 +110,17 @@ export async function replayScenario(
         }
       }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-      return { trace: sim.world.trace, events, violations: [], rules, crash: { message, step: index } }
+      return {
+        trace: sim.world.trace,
+        events,
+        violations: kept,
+        rules,
+        stepOfTrace,
+        crash: { message, step: index },
+      }
     }
   }
-  return { trace: sim.world.trace, events, violations: [], rules }
+  return { trace: sim.world.trace, events, violations: kept, rules, stepOfTrace }
 }
 
 /**

@@ -3,7 +3,7 @@
  * typed ScenarioDefinition and the compiled org and timeline, reporting every problem with its
  * field path and, for files, line and column.
  */
-import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml'
 import { parseDuration } from '../clock.ts'
 import type { Fault, MockEndpoint, TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
@@ -26,10 +26,14 @@ import {
   type Schema,
   text,
 } from './schema.ts'
+import { providerRefusal } from './provider-check.ts'
 import { parseTimeSpec, type TimeSpec } from './time.ts'
+import { type OutcomeExpectation, parseOutcomeExpectation } from './outcome-expectation.ts'
+import { TRIAGE_ROWS, type TriageRow } from '../triage.ts'
 import type {
   PairRef,
   ScenarioDefinition,
+  ScenarioExpect,
   ScenarioOrigin,
   ScenarioPack,
   ScenarioPolicy,
@@ -43,6 +47,8 @@ export const TEAMMATE_PATTERN = /^[a-z][a-z0-9_-]*$/
 export interface CompiledStep {
   event: TimelineEvent
   at?: TimeSpec
+  /** What a run or connect step must end in (parsed `expect:`). */
+  expect?: OutcomeExpectation
   /** 1-based line in the file, when there is one. */
   line?: number
 }
@@ -269,6 +275,7 @@ function readStep(
   let ok = true
   for (const item of items) {
     if (item.key === type || item.key === 'at') continue
+    if (item.key === 'expect' && (type === 'run' || type === 'connect')) continue
     if (!SIBLINGS[type].includes(item.key)) {
       const allowed = SIBLINGS[type].length > 0 ? ` (${type} takes: ${SIBLINGS[type].join(', ')})` : ''
       reader.report(item.pair, child(path, item.key), `unknown field for a ${type} step${allowed}`)
@@ -291,6 +298,15 @@ function readStep(
     return read(schema, key)
   }
   const atText = read(text({ hint: 'a time' }), 'at')
+  const expectText = read(
+    text({ hint: 'an outcome such as ok, connect_required(grant_expired) or blocked(admin)' }),
+    'expect',
+  )
+  const expectation = expectText !== undefined ? parseOutcomeExpectation(expectText) : undefined
+  if (expectText !== undefined && typeof expectation === 'string') {
+    reader.report(field('expect')?.value ?? node, child(path, 'expect'), expectation)
+    ok = false
+  }
   const at = field('at') ? read(timeSpec, 'at') : undefined
   const pair = pairRef(org)
   let step: ScenarioStep | undefined
@@ -473,9 +489,16 @@ function readStep(
   }
   if (!ok || !step || !event) return undefined
   const line = reader.lineOf(node)
+  const expected = typeof expectation === 'object' ? expectation : undefined
+  const withExpect = expectText !== undefined ? ({ ...step, expect: expectText } as ScenarioStep) : step
   return {
-    step: atText !== undefined ? ({ at: atText, ...step } as ScenarioStep) : step,
-    compiled: { event, ...(at ? { at } : {}), ...(line !== undefined ? { line } : {}) },
+    step: atText !== undefined ? ({ at: atText, ...withExpect } as ScenarioStep) : withExpect,
+    compiled: {
+      event,
+      ...(at ? { at } : {}),
+      ...(expected ? { expect: expected } : {}),
+      ...(line !== undefined ? { line } : {}),
+    },
   }
 }
 
@@ -517,6 +540,12 @@ export function packSpecOf(pack: ScenarioPack): PackSpec {
 function mapGet(node: Node | null, key: string): Node | null {
   if (node === null || !isMap(node)) return null
   return (node.get(key, true) as Node | undefined) ?? null
+}
+
+/** The `key: value` pair of a mapping (its position is the key's). */
+function keyPair(node: Node | null, key: string): Pair | undefined {
+  if (node === null || !isMap(node)) return undefined
+  return node.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair | undefined
 }
 
 function seqItem(node: Node | null, index: number): Node | null {
@@ -576,8 +605,23 @@ function checkOrg(
       )
     const unsupported = unsupportedSetupReason(packSpecOf(pack))
     if (unsupported) reader.report(node, path, unsupported)
+    // The source itself checks the pack: the provider's options and the policies it allows.
+    else reportProviderRefusal(node, path, pack, reader)
   })
   return reader.issues.length === before
+}
+
+/** The provider's own mock refuses the pack's options or policy: report it at the offending field. */
+function reportProviderRefusal(node: Node | null, path: string, pack: ScenarioPack, reader: Reader): void {
+  const refusal = providerRefusal(packSpecOf(pack), { policy: Object.keys(pack.policy ?? {}) })
+  if (!refusal) return
+  const fieldNode = mapGet(node, refusal.field)
+  const at = refusal.key !== undefined ? keyPair(fieldNode, refusal.key) : keyPair(node, refusal.field)
+  reader.report(
+    at ?? fieldNode ?? node,
+    refusal.key !== undefined ? `${path}.${refusal.field}.${refusal.key}` : `${path}.${refusal.field}`,
+    refusal.message,
+  )
 }
 
 /** Reads a whole scenario. Returns undefined when there were issues (they are in `reader.issues`). */
@@ -614,7 +658,14 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
   const rules = get('rules', list(ruleId, { min: 1 }))
   const instances = get('instances', integer({ min: 1, max: 64 }))
   const schedule = get('schedule', list(integer({ min: 0 })))
-  const expect = get('expect', object({ violates: { schema: list(ruleId), required: true } }))
+  const expect = get(
+    'expect',
+    object({
+      violates: { schema: list(ruleId) },
+      keeps: { schema: list(ruleId) },
+      triage: { schema: triageExpectation },
+    }),
+  )
   const origin = get('origin', originSchema) as ScenarioOrigin | undefined
   const orgItem = field('org')
   const org = orgItem
@@ -694,10 +745,36 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
     ...(schedule !== undefined ? { schedule } : {}),
     timeline: steps.map((s) => s.step),
     ...(rules !== undefined ? { rules } : {}),
-    ...(expect !== undefined ? { expect: { violates: expect.violates } } : {}),
+    ...(expect !== undefined ? { expect: compactExpect(expect) } : {}),
     ...(origin !== undefined ? { origin } : {}),
   }
   return { definition, org: orgSpec, steps: steps.map((s) => s.compiled) }
+}
+
+function compactExpect(expect: {
+  violates?: RuleId[] | undefined
+  keeps?: RuleId[] | undefined
+  triage?: ScenarioExpect['triage'] | undefined
+}): ScenarioExpect {
+  return {
+    ...(expect.violates !== undefined ? { violates: expect.violates } : {}),
+    ...(expect.keeps !== undefined ? { keeps: expect.keeps } : {}),
+    ...(expect.triage !== undefined ? { triage: expect.triage } : {}),
+  }
+}
+
+const TRIAGE_VERDICTS = ['no_action', 'admin', 'support'] as const
+const TRIAGE_ROW_NAMES = Object.keys(TRIAGE_ROWS) as TriageRow[]
+
+/** `triage: admin`, or `triage: {verdict: admin, row: prompted-every-time}`. */
+const triageExpectation: Schema<ScenarioExpect['triage']> = (node, path, reader) => {
+  if (node !== null && isScalar(node)) return oneOf(TRIAGE_VERDICTS)(node, path, reader)
+  const value = object({
+    verdict: { schema: oneOf(TRIAGE_VERDICTS), required: true },
+    row: { schema: oneOf(TRIAGE_ROW_NAMES) },
+  })(node, path, reader)
+  if (!value || value.verdict === undefined) return undefined
+  return { verdict: value.verdict, ...(value.row !== undefined ? { row: value.row } : {}) }
 }
 
 /** Absolute times may not go back before the previous step (assuming steps take no time). */

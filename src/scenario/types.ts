@@ -26,6 +26,7 @@
 import type { MockEndpoint } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import type { RuleId } from '../rules/types.ts'
+import type { TriageRow, TriageVerdict } from '../triage.ts'
 
 /** `alice@jira`: a teammate on a pack. */
 export type PairRef = `${string}@${string}`
@@ -68,7 +69,16 @@ export interface ScenarioOrg {
 interface At {
   /** When the step happens; absent: right after the previous step (the first step: day 1 09:00). */
   at?: TimeText
+  /**
+   * What the step must end in (run and connect steps): `ok`, `connect_required`,
+   * `connect_required(grant_expired)`, `blocked`, `blocked(admin)`, `retry_later`, `stuck_at_source`,
+   * `crashed`, `manager_error`. `reconnect-lab scenario` exits 1 when a step ends otherwise.
+   */
+  expect?: StepExpectation
 }
+
+/** An outcome kind, optionally with its reason (connect_required) or contact (blocked) in parentheses. */
+export type StepExpectation = string
 
 export type FaultKindName = 'connection_reset' | 'commit_then_drop' | 'omit_refresh_token'
 
@@ -112,6 +122,12 @@ export type ScenarioStep =
   | (At & { restart_manager: true | null })
   | (At & { indexing: string; action: 'connect' | 'disconnect' | 'revoke' })
 
+export interface ScenarioExpect {
+  violates?: RuleId[]
+  keeps?: RuleId[]
+  triage?: TriageVerdict | { verdict: TriageVerdict; row?: TriageRow }
+}
+
 /** Where a generated counterexample came from (informational; replay never loads code named here). */
 export interface ScenarioOrigin {
   rule?: RuleId
@@ -140,7 +156,10 @@ export interface ScenarioDefinition {
   timeline: ScenarioStep[]
   /** The rules that judge this timeline (default: every rule that applies to the org's providers). */
   rules?: RuleId[]
-  /** The rules this timeline is known to break (`[]`: it is expected to pass); replay reports whether it still does. */
-  expect?: { violates: RuleId[] }
+  /**
+   * What playing the file must show. `violates`: exactly these rules break (`[]`: none does); `keeps`:
+   * these rules must not break; `triage`: the verdict (and optionally the table row) triage gives.
+   */
+  expect?: ScenarioExpect
   origin?: ScenarioOrigin
 }

@@ -1,14 +1,10 @@
 import type { CreateManager } from '../../manager/contract.ts'
-import { loadManagerModule } from '../../manager/load.ts'
-import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
-import { supportedProviderIds } from '../../providers/index.ts'
 import { redactSecrets } from '../../redact.ts'
 import { loadScenarioFile } from '../../scenario/load.ts'
 import { replayScenario } from '../../scenario/replay.ts'
 import { renderTrace } from '../../suite/counterexample.ts'
-import { LabError } from '../../errors.ts'
-import { providersWithMocks } from '../../world/mock-registry.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { scenarioManager } from './scenario.ts'
 
 export interface ReplayCommandOptions {
   file: string
@@ -27,27 +23,7 @@ export interface ReplayCommandOptions {
 export async function replayCommand(options: ReplayCommandOptions, io: CliIo): Promise<number> {
   const scenario = await loadScenarioFile(options.file, io.cwd)
   const label = scenario.file ?? options.file
-  const mocks = new Set(providersWithMocks())
-  const clients = new Set(supportedProviderIds())
-  for (const pack of scenario.org.packs) {
-    if (!mocks.has(pack.provider) || !clients.has(pack.provider)) {
-      throw new LabError(
-        'UNKNOWN_PROVIDER',
-        `${label}: pack "${pack.id}" uses provider "${pack.provider}", which this build of reconnect-lab cannot simulate yet`,
-      )
-    }
-  }
-  let createManager = options.createManager ?? createReferenceManager
-  let managerLabel = options.managerLabel ?? 'reference'
-  if (options.managerPath !== undefined) {
-    const loaded = await loadManagerModule(options.managerPath, {
-      cwd: io.cwd,
-      probeProviders: [...new Set(scenario.org.packs.map((p) => p.provider))],
-      ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
-    })
-    createManager = loaded.createManager
-    managerLabel = loaded.label
-  }
+  const { createManager, label: managerLabel } = await scenarioManager(scenario, label, options, io)
 
   const { definition } = scenario
   const replay = await replayScenario(scenario, { createManager })

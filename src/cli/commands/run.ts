@@ -1,5 +1,5 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { CreateManager, ProviderId } from '../../manager/contract.ts'
 import { loadManagerModule } from '../../manager/load.ts'
 import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
@@ -19,7 +19,8 @@ import type { RuleId } from '../../rules/types.ts'
 import { counterexampleFile } from '../../scenario/counterexample-file.ts'
 import { type ConformanceReport, runConformance, TOOL_NAME, TOOL_VERSION } from '../../suite/conformance.ts'
 import { profiledProviders } from '../../suite/profiles.ts'
-import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { type CliIo, EXIT_NOTHING_CHECKED, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { ensureWritableDir, ensureWritableFile } from '../output-paths.ts'
 import { createProgress } from '../progress.ts'
 
 export const REPORTERS = ['pretty', 'json', 'junit', 'markdown'] as const
@@ -64,6 +65,8 @@ export type RunReport = ConformanceReport & {
     file: string
     reproduced: boolean
     steps: number
+    /** When it did not reproduce: what differed. */
+    differed?: string
   }>
 }
 
@@ -84,6 +87,11 @@ export async function runCommand(
   // Read inputs first: a bad baseline or manager module is a usage error before any work is done.
   const baseline =
     options.baseline !== undefined ? await loadBaselineFile(options.baseline, io.cwd) : undefined
+  const dir = await ensureWritableDir('--report-dir', options.reportDir, io.cwd)
+  const baselineTarget =
+    options.writeBaseline !== undefined
+      ? await ensureWritableFile('--write-baseline', options.writeBaseline, io.cwd)
+      : undefined
   let createManager = options.createManager ?? createReferenceManager
   let managerLabel = options.managerLabel ?? 'reference'
   if (options.managerPath !== undefined) {
@@ -106,8 +114,6 @@ export async function runCommand(
     onProgress: createProgress(io),
   })
 
-  const dir = resolve(io.cwd, options.reportDir)
-  await mkdir(dir, { recursive: true })
   const files = await writeCounterexamples(conformance, join(dir, COUNTEREXAMPLE_DIR), {
     createManager,
     manager: managerLabel,
@@ -136,9 +142,8 @@ export async function runCommand(
     await writeFile(join(dir, REPORT_FILES.junit), renderJunitReport(report, gate))
     written.push(REPORT_FILES.junit)
   }
-  if (options.writeBaseline !== undefined) {
-    const target = resolve(io.cwd, options.writeBaseline)
-    await writeFile(target, renderBaselineFile(report))
+  if (options.writeBaseline !== undefined && baselineTarget !== undefined) {
+    await writeFile(baselineTarget, renderBaselineFile(report))
     io.err(`baseline written to ${options.writeBaseline} (${report.summary.failed} known failures)\n`)
   }
 
@@ -149,7 +154,7 @@ export async function runCommand(
       const manager = options.managerPath !== undefined ? ` --manager ${managerLabel}` : ''
       for (const f of files)
         lines.push(
-          `  ${options.reportDir}/${f.file}${f.reproduced ? '' : '  [the file did NOT reproduce the failure: non-deterministic manager?]'}`,
+          `  ${options.reportDir}/${f.file}${f.reproduced ? '' : `  [the file did NOT reproduce the failure: ${f.differed ?? 'non-deterministic manager?'}]`}`,
         )
       if (manager) lines.push(`  e.g. reconnect-lab replay ${options.reportDir}/${files[0]?.file}${manager}`)
     }
@@ -164,7 +169,15 @@ export async function runCommand(
   if (outputs.length > 0) io.err(`reports written to ${options.reportDir}/: ${outputs.join(', ')}\n`)
 
   const failed = gate ? !gate.passed : report.summary.failed > 0
-  return { exitCode: failed ? EXIT_RULE_FAILED : EXIT_OK, report }
+  if (failed) return { exitCode: EXIT_RULE_FAILED, report }
+  // Every selected rule skipped: nothing was checked, so nothing passed (a green CI here would lie).
+  if (report.summary.passed === 0 && report.summary.failed === 0) {
+    io.err(
+      `nothing was checked: every selected rule was skipped or does not apply on the selected providers (exit ${EXIT_NOTHING_CHECKED})\n`,
+    )
+    return { exitCode: EXIT_NOTHING_CHECKED, report }
+  }
+  return { exitCode: EXIT_OK, report }
 }
 
 /** Replaces the counterexample files of a previous run with this run's, each proven by a replay from the file. */
@@ -195,6 +208,7 @@ async function writeCounterexamples(
       file: `${COUNTEREXAMPLE_DIR}/${file.name}`,
       reproduced: file.reproduced,
       steps: file.steps,
+      ...(file.differed !== undefined ? { differed: file.differed } : {}),
     })
   }
   return out

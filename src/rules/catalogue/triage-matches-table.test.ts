@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { createManager as referenceManager } from '../../manager/reference-manager.ts'
+import { checkProvider } from '../../suite/check-provider.ts'
+import { profileFor } from '../../suite/profiles.ts'
+import { triageTrace } from '../../triage.ts'
+import type { ProviderId } from '../../manager/contract.ts'
+import { createTriageMatchesTable, type Triage, triageMatchesTable } from './triage-matches-table.ts'
+
+async function check(provider: ProviderId, rule = triageMatchesTable) {
+  const [outcome] = await checkProvider({
+    profile: profileFor(provider)!,
+    createManager: referenceManager,
+    rules: [rule],
+    seed: 1,
+    runs: 1,
+  })
+  return outcome!
+}
+
+describe('triage-matches-table', () => {
+  it.each([
+    'baseline',
+    'jira',
+    'databricks',
+  ] as const)('passes on %s with all four rows checked', async (provider) => {
+    const outcome = await check(provider)
+    expect(outcome.status, outcome.note).toBe('pass')
+    expect(outcome.checks).toBe(4)
+  })
+
+  it('fails on a triage that never blames the admin for prompts that come back (the old behaviour)', async () => {
+    const noLoops: Triage = (trace, org) => {
+      const report = triageTrace(trace, org)
+      return report.row === 'prompted-every-time'
+        ? { ...report, verdict: 'no_action', row: 'connect-resolves' }
+        : report
+    }
+    const outcome = await check('baseline', createTriageMatchesTable(noLoops))
+    expect(outcome.status).toBe('fail')
+    expect(outcome.note).toContain("You're prompted to reconnect every time you run the action")
+    expect(outcome.counterexample?.rule).toBe('triage-matches-table')
+  })
+
+  it('fails on a triage that calls every outage no action', async () => {
+    const noSupport: Triage = (trace, org) => {
+      const report = triageTrace(trace, org)
+      return report.verdict === 'support' ? { ...report, verdict: 'no_action', row: 'quiet' } : report
+    }
+    const outcome = await check('baseline', createTriageMatchesTable(noSupport))
+    expect(outcome.status).toBe('fail')
+    expect(outcome.note).toContain('Multiple teammates')
+  })
+})
