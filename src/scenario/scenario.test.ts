@@ -286,3 +286,59 @@ describe('counterexample files', () => {
     expect(staticEvents(parseScenario(text, 'ce.yaml').steps)).toEqual(events)
   })
 })
+
+describe('expectations and packs checked by their source', () => {
+  it('refuses a policy the provider does not allow, an unknown option and bad expectations, with file:line:col', () => {
+    const message = issuesOf(`id: checked
+org:
+  teammates: [alice]
+  packs:
+    - { id: jira, provider: jira, setup: custom, policy: { refreshIdleTtl: 7d } }
+    - { id: slack, provider: slack, setup: custom, options: { tokenRotaton: true } }
+timeline:
+  - connect: alice@jira
+    expect: sort_of_ok
+  - run: alice@jira
+    expect: connect_required(tired)
+  - revoke: alice@jira
+    expect: ok
+expect:
+  triage: maybe
+  keeps: [be-nice]
+`)
+    expect(message).toMatch(
+      /bad\.yaml:5:\d+: org\.packs\[0\]\.policy: jira.*refreshIdleTtl.*cannot be changed/,
+    )
+    expect(message).toMatch(
+      /bad\.yaml:6:\d+: org\.packs\[1\]\.options: slack.*"tokenRotaton".*known: tokenRotation/,
+    )
+    expect(message).toContain('bad.yaml:9:13: timeline[0].expect: expected an outcome: one of ok,')
+    expect(message).toContain('timeline[1].expect: connect_required takes one of not_connected,')
+    expect(message).toContain('timeline[2].expect: unknown field for a revoke step')
+    expect(message).toContain('expect.triage: expected one of no_action, admin, support, got "maybe"')
+    expect(message).toContain('expect.keeps[0]: unknown rule "be-nice"')
+  })
+
+  it('reads step expectations and the triage expectation', () => {
+    const scenario = parseScenario(
+      `id: ok
+org: { teammates: [alice], packs: [{ id: p, provider: baseline, setup: central }] }
+timeline:
+  - connect: alice@p
+    expect: ok
+  - run: alice@p
+    expect: blocked(admin)
+expect: { triage: { verdict: admin, row: connect-fails }, keeps: [silent-refresh] }
+`,
+      'ok.yaml',
+    )
+    expect(scenario.steps.map((s) => s.expect)).toEqual([
+      { kind: 'ok' },
+      { kind: 'blocked', contact: 'admin' },
+    ])
+    expect(scenario.definition.expect).toEqual({
+      keeps: ['silent-refresh'],
+      triage: { verdict: 'admin', row: 'connect-fails' },
+    })
+  })
+})
