@@ -50,7 +50,7 @@ const LEGEND: Array<{ kind: TimelineMark['kind']; tone: MarkTone; text: string; 
   { kind: 'refresh', tone: 'error', text: 'refresh refused' },
   { kind: 'refresh', tone: 'lost', text: 'refresh answer lost' },
   { kind: 'connect', tone: 'ok', text: 'Connect' },
-  { kind: 'connect', tone: 'admin', text: 'Connect failed' },
+  { kind: 'connect', tone: 'admin', text: 'Connect failed (coloured by its outcome)' },
   {
     kind: 'world',
     tone: 'event',

@@ -9,6 +9,7 @@ import { renderTrace } from '../../suite/counterexample.ts'
 import { LabError } from '../../world/errors.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { scenarioSection, writeScenarioTimeline } from './timeline-output.ts'
 
 export interface ReplayCommandOptions {
   file: string
@@ -17,6 +18,8 @@ export interface ReplayCommandOptions {
   /** For tests: a manager instead of a module path. */
   createManager?: CreateManager
   managerLabel?: string
+  /** Where to write the timeline picture (default reports/latest/timelines/<file>.html). */
+  timelinePath?: string
 }
 
 /**
@@ -97,5 +100,15 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     )
   }
   io.out(`${redactSecrets(lines.join('\n'))}\n`)
+  const picture = await writeScenarioTimeline(
+    label,
+    {
+      title: `reconnect-lab timeline: ${label}`,
+      subtitle: [`manager ${managerLabel}`],
+      sections: [scenarioSection(definition.title ?? label, scenario.org, replay)],
+    },
+    { cwd: io.cwd, ...(options.timelinePath !== undefined ? { target: options.timelinePath } : {}) },
+  )
+  io.err(`timeline: ${picture}\n`)
   return broken.length > 0 || replay.crash ? EXIT_RULE_FAILED : EXIT_OK
 }
