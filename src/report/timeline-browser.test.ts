@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { brokenRule, busyDay } from './testing/timeline-traces.ts'
+import { brokenRule, busyDay, sixWeeks } from './testing/timeline-traces.ts'
 import { renderTimelineHtml } from './timeline-html.ts'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -48,6 +48,7 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       sections: [
         { title: 'a busy day on a rotating custom app', ...busy },
         { title: 'counterexample: silent-refresh', ...ce },
+        { title: 'six weeks on a 7-day refresh lifetime', ...(await sixWeeks()) },
       ],
     })
     const file = join(dir, 'timeline.html')
@@ -96,6 +97,21 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       // Legend and triage are on screen.
       expect(await page.locator('.legend .legend-item').count()).toBeGreaterThanOrEqual(12)
       await expect.poll(() => page.locator('#timeline-0 .badge').textContent()).toContain('triage:')
+
+      // A long horizon: one mark per run, prompts once a week, and time labels that never overlap.
+      expect(await page.locator('#timeline-2 .mark[data-kind="run"]').count()).toBe(42)
+      const weekly = await page.locator('#timeline-2 .mark[data-kind="run"][data-tone="prompt"]').count()
+      expect(weekly).toBeGreaterThanOrEqual(5)
+      expect(weekly).toBeLessThanOrEqual(6)
+      const ticks = await page
+        .locator('#timeline-2 .tick')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]))
+      expect(ticks.length).toBeGreaterThan(5)
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]![0]).toBeGreaterThan(ticks[i - 1]![1])
+
+      // Hovering a mark shows its detail too.
+      await page.locator('#timeline-0 .mark[data-kind="world"]').first().hover()
+      expect(await page.locator('#detail pre').textContent()).toContain('fault(')
 
       // Click the broken step: the detail panel says which rule broke and why.
       await page.locator('#timeline-1 .mark.is-broken').click()

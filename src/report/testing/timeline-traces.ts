@@ -118,3 +118,33 @@ export function brokenRule(): Promise<PlayedTimeline> {
     ['silent-refresh'],
   )
 }
+
+/** Six weeks of daily runs on a 7-day refresh lifetime, clicking Connect whenever prompted (a policy-sets-the-pace horizon). */
+export async function sixWeeks(): Promise<PlayedTimeline> {
+  const org: OrgSpec = {
+    teammates: ['alice'],
+    packs: [
+      {
+        id: 'lake',
+        provider: 'baseline',
+        setup: 'custom',
+        policy: { accessTokenTtlMs: HOUR_MS, refreshAbsoluteTtlMs: 7 * DAY_MS, refreshIdleTtlMs: null },
+      },
+    ],
+  }
+  const run = await playScripted({
+    org,
+    createManager: createReferenceManager,
+    rules: [],
+    async script(step) {
+      await step({ type: 'connect', teammate: 'alice', pack: 'lake' })
+      for (let day = 0; day < 42; day++) {
+        const result = await step({ type: 'run', teammate: 'alice', pack: 'lake' })
+        if (result.kind === 'outcome' && result.outcome.kind === 'connect_required')
+          await step({ type: 'connect', teammate: 'alice', pack: 'lake' })
+        await step({ type: 'advance', ms: DAY_MS })
+      }
+    },
+  })
+  return { org, trace: run.trace, violations: run.violations }
+}
