@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { brokenRule, busyDay, morningLoop } from './testing/timeline-traces.ts'
+import { brokenRule, busyDay, morningLoop, roughNight } from './testing/timeline-traces.ts'
 import { renderTimelineHtml } from './timeline-html.ts'
 import { renderTimelineMarkdown } from './timeline-markdown.ts'
 import { buildTimelineModel, FOLD_AFTER_MS } from './timeline-model.ts'
@@ -30,6 +30,20 @@ describe('timeline model', () => {
       'alice@crm',
       'bob@crm',
     ])
+  })
+
+  it('draws lost answers, crashes and store outages', async () => {
+    const { org, trace } = await roughNight()
+    const model = buildTimelineModel({ title: 'rough night', org, trace })
+    const labels = model.marks.map((m) => `${m.lane} ${m.kind}:${m.tone} ${m.label}`)
+    expect(labels).toContain('source:crm world:event fault: token commit then drop')
+    expect(labels).toContain('alice@crm refresh:lost refresh answer lost')
+    expect(labels).toContain('manager world:event store fails writes')
+    expect(labels).toContain('manager world:event P1 crashed')
+    // One manager process (instance 1 is process 0 again), so the crash takes both runs with it.
+    expect(labels).toContain('alice@crm run:error crashed on P0')
+    expect(labels).toContain('bob@crm run:error crashed on P1')
+    expect(labels).toContain('bob@crm run:retry retry later')
   })
 
   it('folds waits longer than six hours and keeps shorter ones to scale', async () => {

@@ -273,12 +273,13 @@ const TONE_WORDS: Record<MarkTone, string> = {
 
 function resultMark(lane: string, kind: 'run' | 'connect', result: StepResult): RawMark {
   const tone = toneOf(result)
-  const label =
-    kind === 'connect'
-      ? tone === 'ok'
-        ? 'Connect'
-        : `Connect ${TONE_WORDS[tone]}`
-      : TONE_WORDS[tone] || 'run'
+  const words =
+    result.kind === 'crashed'
+      ? 'crashed'
+      : result.kind === 'manager_error'
+        ? 'manager error'
+        : TONE_WORDS[tone]
+  const label = kind === 'connect' ? (tone === 'ok' ? 'Connect' : `Connect ${words}`) : words || 'run'
   return { lane, kind, tone, label, detail: [`${kind}: ${formatResult(result) || 'no result'}`], order: 1 }
 }
 

@@ -148,3 +148,30 @@ export async function sixWeeks(): Promise<PlayedTimeline> {
   })
   return { org, trace: run.trace, violations: run.violations }
 }
+
+/** Lost answers and dying processes: a refresh answer dropped after the source committed it, a crash mid-run, a store outage. */
+export function roughNight(): Promise<PlayedTimeline> {
+  return play(
+    rotating,
+    [
+      { type: 'connect', teammate: 'alice', pack: 'crm' },
+      { type: 'connect', teammate: 'bob', pack: 'crm' },
+      { type: 'advance', ms: 2 * HOUR_MS },
+      { type: 'fault', pack: 'crm', endpoint: 'token', fault: { kind: 'commit_then_drop' }, times: 1 },
+      { type: 'run', teammate: 'alice', pack: 'crm' },
+      { type: 'store_fault', failures: 1 },
+      { type: 'advance', ms: 2 * HOUR_MS },
+      {
+        type: 'concurrent_runs',
+        runs: [
+          { teammate: 'alice', pack: 'crm', instance: 0 },
+          { teammate: 'bob', pack: 'crm', instance: 1 },
+        ],
+        crash: 1,
+        crashAtIo: 2,
+      },
+      { type: 'run', teammate: 'bob', pack: 'crm' },
+    ],
+    createReferenceManager,
+  )
+}
