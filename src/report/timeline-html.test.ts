@@ -101,7 +101,18 @@ describe('timeline model', () => {
     )
     const page = {
       title: 'leak at_7',
-      sections: [{ title: 'rt_9 here', org, trace: leaky, secrets: ['s3cr3t-value'] }],
+      sections: [
+        {
+          title: 'rt_9 here',
+          org,
+          trace: leaky,
+          secrets: ['s3cr3t-value'],
+          log: {
+            title: 'what the suite saw',
+            lines: ['+0s run(alice, crm) -> blocked(admin: s3cr3t-value at_41)'],
+          },
+        },
+      ],
     }
     for (const text of [renderTimelineHtml(page), renderTimelineMarkdown(page)]) {
       for (const secret of ['at_41', 'xoxb-1-abc', 's3cr3t-value', 'at_7', 'rt_9'])
@@ -125,6 +136,19 @@ describe('timeline HTML', () => {
     expect(html).toContain('class="legend"')
     expect(html).toContain('data-lane="alice@crm"')
     expect(html).toContain('triage: ')
+  })
+
+  it('folds a text log under the picture when one is given', async () => {
+    const { org, trace } = await busyDay()
+    const html = renderTimelineHtml({
+      title: 't',
+      sections: [
+        { title: 's', org, trace, log: { title: 'what the suite saw', lines: ['line one', 'line two'] } },
+      ],
+    })
+    expect(html).toContain(
+      '<details class="log"><summary>what the suite saw</summary><pre>line one\nline two</pre></details>',
+    )
   })
 
   it('escapes markup that came from the trace', async () => {

@@ -164,6 +164,7 @@ ${model.broken.length > 0 ? `<ul class="broken-rules">${model.broken.map((b) => 
 <svg class="labels" xmlns="http://www.w3.org/2000/svg" width="${LABEL_W}" height="${height}" role="img" aria-label="lanes">${labels}</svg>
 <div class="scroll"><svg class="lanes" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(`timeline of ${model.slots.length} steps`)}">${rows}${gapMarks}${ticks}${marks}</svg></div>
 </div>
+${model.log ? `<details class="log"><summary>${esc(model.log.title)}</summary><pre>${esc(model.log.lines.join('\n'))}</pre></details>` : ''}
 </section>`
 }
 
@@ -300,6 +301,8 @@ h2{font-size:16px;margin:0 0 8px}
 .mark:hover circle,.mark:hover path,.mark:hover rect,.mark:focus circle,.mark:focus path,.mark:focus rect{filter:brightness(1.15);stroke:#0969da;stroke-width:2}
 #detail{position:fixed;right:16px;bottom:16px;width:min(560px,90vw);max-height:40vh;overflow:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;box-shadow:0 4px 14px rgba(0,0,0,.12);font-size:12px}
 #detail pre{white-space:pre-wrap;margin:4px 0 0;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
+.log{margin-top:8px;font-size:12px}
+.log pre{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
 .empty{font-size:14px;color:#57606a}
 `
 

@@ -131,7 +131,7 @@ export async function runCommand(
   // The timeline picture of every counterexample file, replayed from the file (html; its summary goes into summary.md).
   const timeline =
     reporters.has('html') || (reporters.has('markdown') && files.length > 0)
-      ? await runTimelinePage(files, {
+      ? await runTimelinePage(withSuiteLines(files, conformance), {
           reportDir: dir,
           reportLabel: options.reportDir,
           createManager,
@@ -189,6 +189,18 @@ export async function runCommand(
 
   const failed = gate ? !gate.passed : report.summary.failed > 0
   return { exitCode: failed ? EXIT_RULE_FAILED : EXIT_OK, report }
+}
+
+/** Each written file with the suite's own lines for its failure (the picture shows them when the file did not reproduce). */
+function withSuiteLines(
+  files: NonNullable<RunReport['counterexampleFiles']>,
+  report: ConformanceReport,
+): Array<(typeof files)[number] & { lines?: readonly string[] }> {
+  return files.map((f) => {
+    const lines = report.rules.find((r) => r.id === f.rule && r.provider === f.provider)?.counterexample
+      ?.lines
+    return lines ? { ...f, lines } : f
+  })
 }
 
 /** Replaces the counterexample files of a previous run with this run's, each proven by a replay from the file. */

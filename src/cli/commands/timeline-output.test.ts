@@ -31,7 +31,9 @@ describe('timeline pictures from the CLI', () => {
     const html = await readFile(join(dir, 'out', 'timeline.html'), 'utf8')
     expect(html).toContain('secret-mismatch-is-admin on baseline')
     expect(html).toContain('file: counterexamples/secret-mismatch-is-admin-baseline.yaml')
-    expect(html).toContain('replay: reconnect-lab replay out/counterexamples/secret-mismatch-is-admin-baseline.yaml')
+    expect(html).toContain(
+      'replay: reconnect-lab replay out/counterexamples/secret-mismatch-is-admin-baseline.yaml',
+    )
     // The picture is the file's replay: the step that broke the rule is ringed, a secret rotation is drawn.
     expect(html).toMatch(/class="mark [a-z]+ tone-[a-z]+ is-broken"/)
     expect(html).toContain('data-lane="source:baseline"')

@@ -24,6 +24,8 @@ export interface WrittenCounterexample {
   /** Relative to the report dir. */
   file: string
   reproduced: boolean
+  /** The suite's own rendering of the failing timeline (shown when the file did not reproduce it). */
+  lines?: readonly string[]
 }
 
 /** One section per counterexample file, each replayed from the file as written. */
@@ -50,7 +52,18 @@ export async function runTimelinePage(
         createManager: options.createManager,
         rules: [ruleById(f.rule)],
       })
-      sections.push(scenarioSection(`${f.rule} on ${f.provider}`, scenario.org, replay, notes))
+      const section = scenarioSection(`${f.rule} on ${f.provider}`, scenario.org, replay, notes)
+      sections.push(
+        f.reproduced || !f.lines
+          ? section
+          : {
+              ...section,
+              log: {
+                title: 'what the suite saw (the file replays differently, drawn above)',
+                lines: [...f.lines],
+              },
+            },
+      )
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error)
       sections.push({
