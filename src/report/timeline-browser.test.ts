@@ -66,7 +66,7 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       const requested: string[] = []
       const failed: string[] = []
       context.on('request', (r) => requested.push(r.url()))
-      context.on('requestfailed', (r) => failed.push(r.url()))
+      context.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`.trim()))
       const page = await context.newPage()
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
@@ -126,6 +126,28 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       expect(errors).toEqual([])
       expect(failed).toEqual([])
       expect(requested).toEqual([url])
+
+      // Controls: the request log does see a fetch (a page without the CSP that loads an image), and
+      // the page's CSP blocks one before it leaves (chromium reports it, failed with "csp"), even if
+      // a value in the page managed to become markup.
+      await context.route('http://127.0.0.1:9/**', (route) => route.abort())
+      const probe = '<img src="http://127.0.0.1:9/probe.png" alt="">'
+      const csp = /<meta http-equiv="Content-Security-Policy"[^>]*>/
+      expect(html).toMatch(csp)
+      const open = join(dir, 'no-csp.html')
+      const guarded = join(dir, 'with-csp.html')
+      await writeFile(open, html.replace(csp, '').replace('<main>', `<main>${probe}`))
+      await writeFile(guarded, html.replace('<main>', `<main>${probe}`))
+      requested.length = 0
+      const control = await context.newPage()
+      await control.goto(pathToFileURL(open).href, { waitUntil: 'load' })
+      expect(requested).toContain('http://127.0.0.1:9/probe.png')
+      expect(failed.filter((f) => f.startsWith('http://127.0.0.1:9/probe.png'))).not.toContain(
+        'http://127.0.0.1:9/probe.png csp',
+      )
+      failed.length = 0
+      await control.goto(pathToFileURL(guarded).href, { waitUntil: 'load' })
+      await expect.poll(() => failed).toEqual(['http://127.0.0.1:9/probe.png csp'])
     } finally {
       await context.close()
     }
