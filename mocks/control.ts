@@ -15,6 +15,7 @@ import type { ClientRecord, ProviderStore } from './store.ts'
 import type { PkceMode } from './spec/core.ts'
 import type { ClientRecordView, ConsentDecision, MockControl, TokenPolicy } from './types.ts'
 
+/** Provider-side (mocks/ imports nothing from src/ but clock and ids), so not src/errors.ts's LabError: the /_lab routes answer it as a 4xx JSON body with its status. */
 export class ControlError extends Error {
   override name = 'ControlError'
   constructor(

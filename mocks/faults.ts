@@ -55,6 +55,7 @@ export function createFaultQueue(): FaultQueue {
   }
 }
 
+/** Provider-side (mocks/ imports nothing from src/ but clock and ids), so not src/errors.ts's LabError: a malformed fault script, answered by the /_lab routes as a 400. */
 export class FaultInputError extends TypeError {
   override name = 'FaultInputError'
 }

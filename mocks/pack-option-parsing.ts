@@ -7,6 +7,7 @@
 
 export type PackOptionValue = string | number | boolean
 
+/** Provider-side (mocks/ imports nothing from src/ but clock and ids), so not src/errors.ts's LabError: a mock factory refusing a pack option, naming the option. */
 export class PackOptionError extends RangeError {
   override name = 'PackOptionError'
 }

@@ -41,6 +41,7 @@ function withoutUndefined(patch: Partial<TokenPolicy>): Partial<TokenPolicy> {
   return out as Partial<TokenPolicy>
 }
 
+/** Provider-side (mocks/ imports nothing from src/ but clock and ids), so not src/errors.ts's LabError: a policy the source does not allow, naming the field (a /_lab 400, or the factory's refusal). */
 export class PolicyError extends RangeError {
   override name = 'PolicyError'
 }

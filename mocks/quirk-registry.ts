@@ -7,7 +7,7 @@ import { slackQuirks } from './slack/quirks.ts'
 import { zendeskQuirks } from './zendesk/quirks.ts'
 
 /**
- * Every provider mock's quirks, for `reconnect-lab list`, the README fidelity table and the test that
+ * Every provider mock's quirks, for `reconnect-lab list`, the fidelity table (docs/FIDELITY.md) and the test that
  * each quirk id has a test named after it. Add a provider's quirks here when its mock lands.
  */
 const QUIRKS: readonly (readonly Quirk[])[] = [

@@ -1,7 +1,7 @@
 /**
  * A provider's named deviation from the RFC baseline, as data. Every quirk cites the connectors.md
  * row it comes from; a quirk whose behaviour is UNCONFIRMED there is an `option` with a named default
- * and the reason for that default, never a silent guess. The README fidelity table and
+ * and the reason for that default, never a silent guess. The fidelity table (docs/FIDELITY.md) and
  * `reconnect-lab list` are generated from these records, and a test checks each id has a test.
  */
 import type { MockProviderId } from './types.ts'

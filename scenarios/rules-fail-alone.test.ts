@@ -17,6 +17,7 @@ import { formatCounterexample } from '../src/suite/counterexample.ts'
 import { exploreInterleavings, replayInterleaving } from '../src/suite/interleavings.ts'
 import { replayTimeline } from '../src/suite/play.ts'
 import { profileFor } from '../src/suite/profiles.ts'
+import { standaloneContext } from '../src/suite/standalone-harness.ts'
 import { mutantById } from './mutants/index.ts'
 import { expectRuleCatches } from './support/expect-rules.ts'
 
@@ -103,13 +104,15 @@ describe('every rule is shown to fail on its own', () => {
       if (c.how === 'timelines') {
         await expectRuleCatches(c.provider, c.rule, mutant.createManager, { seed: SEED, runs: RUNS })
       } else if (c.how === 'standalone') {
-        const own = await rule.standalone!({
-          provider: c.provider,
-          profile: profileFor(c.provider)!,
-          createManager: mutant.createManager,
-          seed: SEED,
-          runs: RUNS,
-        })
+        const own = await rule.standalone!(
+          standaloneContext({
+            provider: c.provider,
+            profile: profileFor(c.provider)!,
+            createManager: mutant.createManager,
+            seed: SEED,
+            runs: RUNS,
+          }),
+        )
         expect(own.status, own.note).toBe('fail')
         const ce = own.counterexample!
         const violation = ce.violations.find((v) => v.rule === c.rule)!

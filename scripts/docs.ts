@@ -1,6 +1,7 @@
 /**
- * Regenerates the README's generated sections (rule catalogue, fidelity table) from the code, so the
- * README cannot drift: `npm run docs` writes them, and a test fails when they are stale.
+ * Regenerates the docs' generated sections from the code, so the docs cannot drift: the rule
+ * catalogue in README.md and the fidelity table in docs/FIDELITY.md. `npm run docs` writes them, and
+ * a test fails when one is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,7 +9,11 @@ import { allQuirks } from '../mocks/quirk-registry.ts'
 import { RULES, ruleIsChecked } from '../src/rules/catalogue/index.ts'
 
 const ROOT = join(import.meta.dirname, '..')
-const README = join(ROOT, 'README.md')
+/** Each generated section: the file it lives in, its marker name, and how to render it. */
+export const GENERATED: ReadonlyArray<{ file: string; marker: string; render: () => string }> = [
+  { file: 'README.md', marker: 'rules', render: () => rulesTable() },
+  { file: 'docs/FIDELITY.md', marker: 'fidelity', render: () => fidelityTable() },
+]
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -43,21 +48,30 @@ export function fidelityTable(): string {
   ].join('\n')
 }
 
-export function renderReadme(current: string): string {
-  const replace = (text: string, name: string, body: string) => {
-    const start = `<!-- ${name}:start -->`
-    const end = `<!-- ${name}:end -->`
+/** `current` (the text of `file`) with each of its generated sections rendered afresh. */
+export function renderDoc(file: string, current: string): string {
+  let text = current
+  for (const section of GENERATED.filter((g) => g.file === file)) {
+    const start = `<!-- ${section.marker}:start -->`
+    const end = `<!-- ${section.marker}:end -->`
     const i = text.indexOf(start)
     const j = text.indexOf(end)
-    if (i < 0 || j < i) throw new Error(`README.md lacks the ${start} ... ${end} markers`)
-    return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`
+    if (i < 0 || j < i) throw new Error(`${file} lacks the ${start} ... ${end} markers`)
+    text = `${text.slice(0, i + start.length)}\n${section.render()}\n${text.slice(j)}`
   }
-  return replace(replace(current, 'rules', rulesTable()), 'fidelity', fidelityTable())
+  return text
+}
+
+export function generatedFiles(): string[] {
+  return [...new Set(GENERATED.map((g) => g.file))]
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const current = readFileSync(README, 'utf8')
-  const next = renderReadme(current)
-  if (next !== current) writeFileSync(README, next)
-  console.log(next === current ? 'README.md is up to date' : 'README.md regenerated')
+  for (const file of generatedFiles()) {
+    const path = join(ROOT, file)
+    const current = readFileSync(path, 'utf8')
+    const next = renderDoc(file, current)
+    if (next !== current) writeFileSync(path, next)
+    console.log(next === current ? `${file} is up to date` : `${file} regenerated`)
+  }
 }

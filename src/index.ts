@@ -12,7 +12,7 @@ export { createMemoryCredentialStore } from './manager/memory-store.ts'
 export { ManualClock, OffsetClock, type Clock, DAY_MS, HOUR_MS, MINUTE_MS } from './clock.ts'
 export { createWorld, World } from './world/world.ts'
 export type { OrgSpec, PackSpec, TimelineEvent, TraceStep, StepResult } from './world/types.ts'
-export { LabError, type LabErrorCode } from './world/errors.ts'
+export { exitCodeForError, isLabError, LabError, type LabErrorCode } from './errors.ts'
 export { Oracle } from './oracle/oracle.ts'
 export { RULES, ruleById } from './rules/catalogue/index.ts'
 export type { RuleDefinition, RuleId, Violation } from './rules/types.ts'
@@ -31,4 +31,4 @@ export {
   type ScenarioPack,
   type ScenarioPolicy,
 } from './scenario/index.ts'
-export { guardManager, loadManagerModule, ManagerError, DEFAULT_CALL_TIMEOUT_MS } from './manager/load.ts'
+export { guardManager, loadManagerModule, DEFAULT_CALL_TIMEOUT_MS } from './manager/load.ts'

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { IdSource } from '../../src/ids.ts'
-import type { MockFactoryInput } from '../../src/world/mock-registry.ts'
+import type { MockFactoryInput } from '../factory-input.ts'
 import { booleanOption, checkOptionKeys, enumOption, PackOptionError } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { buildMetadata } from '../spec/app.ts'

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
-import type { MockFactoryInput } from '../../src/world/mock-registry.ts'
+import type { MockFactoryInput } from '../factory-input.ts'
 import { PolicyError } from '../policy.ts'
 import { requestState } from '../request-state.ts'
 import { type AccessTokenCheck, type IssuedTokens, splitScope } from '../spec/core.ts'

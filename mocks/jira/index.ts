@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
-import { APP_APPROVAL_KEY, type MockFactoryInput } from '../../src/world/mock-registry.ts'
+import { APP_APPROVAL_KEY, type MockFactoryInput } from '../factory-input.ts'
 import { BASELINE_DEFAULT_POLICY } from '../policy.ts'
 import { type SpecMock, createSpecMock } from '../spec/index.ts'
 import { RFC_DIALECT, type ResponseDialect, type WireResponse, toResponse } from '../spec/dialect.ts'

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { HOUR_MS } from '../../src/clock.ts'
-import { APP_APPROVAL_KEY, type MockFactoryInput } from '../../src/world/mock-registry.ts'
+import { APP_APPROVAL_KEY, type MockFactoryInput } from '../factory-input.ts'
 import { BASELINE_DEFAULT_POLICY } from '../policy.ts'
 import { lenientParams } from '../request-params.ts'
 import { type SpecMock, createSpecMock } from '../spec/index.ts'

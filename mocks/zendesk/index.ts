@@ -16,7 +16,7 @@
  */
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
-import type { MockFactoryInput } from '../../src/world/mock-registry.ts'
+import type { MockFactoryInput } from '../factory-input.ts'
 import { checkOptionKeys, enumOption, PackOptionError } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import type { AccessTokenCheck, CoreHooks } from '../spec/core.ts'

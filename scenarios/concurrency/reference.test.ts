@@ -8,7 +8,7 @@ import { profileFor, profiledProviders } from '../../src/suite/profiles.ts'
 
 /**
  * The reference manager over scheduled interleavings on every provider with a rotating setup. This is
- * a quick pass (the full count, 1000 per provider, is `reconnect-lab run`; see the README, "Concurrency, faults and restarts").
+ * a quick pass (the full count, 1000 per provider, is `reconnect-lab run`; see docs/CONCURRENCY.md).
  */
 const INTERLEAVINGS = 80
 const SEED = 20260105

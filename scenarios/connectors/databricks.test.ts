@@ -16,6 +16,7 @@ import { runConformance } from '../../src/suite/conformance.ts'
 import { formatCounterexample } from '../../src/suite/counterexample.ts'
 import { databricksPaceScenarios } from '../../src/suite/profiles/databricks.ts'
 import { profileFor } from '../../src/suite/profiles.ts'
+import { standaloneContext } from '../../src/suite/standalone-harness.ts'
 import { policySetsThePace } from '../../src/rules/catalogue/policy-sets-the-pace.ts'
 import { expectedPrompts, playPace } from './support/scripted-pace.ts'
 
@@ -65,13 +66,15 @@ describe('databricks: the reference manager', () => {
 
 /** The rule policy-sets-the-pace itself, on the Databricks profile's scripted horizons. */
 const pace = (createManager: CreateManager) =>
-  policySetsThePace.standalone!({
-    provider: 'databricks',
-    profile: profileFor('databricks')!,
-    createManager,
-    seed: SEED,
-    runs: RUNS,
-  })
+  policySetsThePace.standalone!(
+    standaloneContext({
+      provider: 'databricks',
+      profile: profileFor('databricks')!,
+      createManager,
+      seed: SEED,
+      runs: RUNS,
+    }),
+  )
 
 describe('databricks: a manager ignorant of the dialect is caught', () => {
   it('expiry-prompts-once catches a manager that retries "Refresh token is invalid" forever, with a shrunk counterexample', async () => {

@@ -3,6 +3,13 @@
  * `RULE_MUTANTS` are the ones the rule-level and connector tests use to show a rule failing on its own
  * (scenarios/rules-fail-alone.test.ts). `CATALOGUE` is both.
  */
+import { mutant as expiresInAsMinutes } from './expires-in-read-as-minutes.ts'
+import { mutant as skewToleranceWrongSign } from './expiry-skew-tolerance-wrong-sign.ts'
+import { mutant as googleIdTokenExp } from './google-expiry-from-id-token-on-local-clock.ts'
+import { mutant as googleRaptRetried } from './google-invalid-rapt-retried.ts'
+import { mutant as jiraKeepsRetired } from './jira-keeps-retired-refresh-token.ts'
+import { mutant as refreshesOnlyOn401 } from './refreshes-only-on-401.ts'
+import { mutant as secretUpdateNotApplied } from './secret-update-not-applied.ts'
 import { mutant as accessTokenPerTeammate } from './access-token-cached-per-teammate.ts'
 import { mutant as connectDoesNotStick } from './connect-does-not-stick.ts'
 import { mutant as googleReconsent } from './google-reconsent-without-prompt-consent.ts'
@@ -49,6 +56,13 @@ export const MUTANTS: readonly MutantDefinition[] = [
   slackOkFalse,
   atlassianAccessDenied,
   databricksInvalidRequest,
+  // Root causes of connectors.md the first thirteen did not cover (issue 8, item 4):
+  skewToleranceWrongSign,
+  refreshesOnlyOn401,
+  expiresInAsMinutes,
+  secretUpdateNotApplied,
+  googleRaptRetried,
+  jiraKeepsRetired,
 ]
 
 export const RULE_MUTANTS: readonly MutantDefinition[] = [
@@ -67,6 +81,8 @@ export const RULE_MUTANTS: readonly MutantDefinition[] = [
   zendeskLegacyEra,
   accessTokenPerTeammate,
   secretInReason,
+  // Caught in seeds 2 and 3 of 1-3 only (it needs a manager clock behind by 2+ minutes): not in selfcheck's score.
+  googleIdTokenExp,
 ]
 
 export const CATALOGUE: readonly MutantDefinition[] = [...MUTANTS, ...RULE_MUTANTS]

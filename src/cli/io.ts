@@ -14,11 +14,10 @@ export interface CliIo {
   untilInterrupted?(): Promise<void>
 }
 
-/** Exit codes: 0 all rules pass, 1 a rule failed, 2 usage or input error. */
+/**
+ * Exit codes: 0 all rules pass, 1 a rule failed, 2 usage or input error, 3 internal error (main.ts).
+ * Which LabError codes are the user's (2) is src/errors.ts's `exitCodeForError`.
+ */
 export const EXIT_OK = 0
 export const EXIT_RULE_FAILED = 1
 export const EXIT_USAGE = 2
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
-}

@@ -13,15 +13,17 @@
  * `finish(code)` restores process.exit and returns the exit code raised to at least 1 when anything
  * was recorded, after printing each problem (redacted).
  */
+import { LabError } from '../errors.ts'
 import { redactSecrets } from '../redact.ts'
 import { EXIT_RULE_FAILED } from './io.ts'
 
 /** Thrown by the trapped `process.exit`: the code under test tried to end the harness. */
-export class ProcessExitCalled extends Error {
+export class ProcessExitCalled extends LabError {
   override readonly name = 'ProcessExitCalled'
-  constructor(readonly code: number | string | null | undefined) {
+  constructor(readonly exitCode: number | string | null | undefined) {
     super(
-      `process.exit(${code ?? ''}) was called by code under test; reconnect-lab does not let a manager end the run`,
+      'PROCESS_EXIT_CALLED',
+      `process.exit(${exitCode ?? ''}) was called by code under test; reconnect-lab does not let a manager end the run`,
     )
   }
 }

@@ -2,12 +2,12 @@ import type { ProviderId } from '../manager/contract.ts'
 import { isRuleId, RULES } from '../rules/catalogue/index.ts'
 import type { RuleId } from '../rules/types.ts'
 import { PROVIDER_IDS } from '../world/org.ts'
-import { UsageError } from './io.ts'
+import { LabError } from '../errors.ts'
 
 export function parseIntegerOption(name: string, raw: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`${name} must be a whole number, got "${raw}"`)
+  if (!/^-?\d+$/.test(raw.trim())) throw new LabError('USAGE', `${name} must be a whole number, got "${raw}"`)
   const n = Number(raw)
-  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`)
+  if (n < min || n > max) throw new LabError('USAGE', `${name} must be between ${min} and ${max}, got ${n}`)
   return n
 }
 
@@ -20,7 +20,7 @@ export function parseProviders(values: readonly string[] | undefined): ProviderI
     .filter(Boolean)
   for (const id of ids) {
     if (!(PROVIDER_IDS as readonly string[]).includes(id))
-      throw new UsageError(`--provider: unknown provider "${id}" (known: ${PROVIDER_IDS.join(', ')})`)
+      throw new LabError('USAGE', `--provider: unknown provider "${id}" (known: ${PROVIDER_IDS.join(', ')})`)
   }
   return [...new Set(ids)] as ProviderId[]
 }
@@ -33,7 +33,10 @@ export function parseRules(values: readonly string[] | undefined): RuleId[] | un
     .filter(Boolean)
   for (const id of ids) {
     if (!isRuleId(id))
-      throw new UsageError(`--rule: unknown rule "${id}" (known: ${RULES.map((r) => r.id).join(', ')})`)
+      throw new LabError(
+        'USAGE',
+        `--rule: unknown rule "${id}" (known: ${RULES.map((r) => r.id).join(', ')})`,
+      )
   }
   return [...new Set(ids)] as RuleId[]
 }

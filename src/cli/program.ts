@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
-import { LabError } from '../world/errors.ts'
+import { exitCodeForError, LabError } from '../errors.ts'
 import { TOOL_VERSION } from '../suite/conformance.ts'
 import { DEFAULT_CALL_TIMEOUT_MS } from '../manager/load.ts'
 import { listCommand } from './commands/list.ts'
@@ -7,7 +7,7 @@ import { replayCommand } from './commands/replay.ts'
 import { serveCommand } from './commands/serve.ts'
 import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, REPORTERS, type ReporterName, runCommand } from './commands/run.ts'
 import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.ts'
-import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './io.ts'
+import { type CliIo, EXIT_OK, EXIT_USAGE } from './io.ts'
 import { parseIntegerOption, parseProviders, parseRules } from './options.ts'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -20,7 +20,7 @@ function parseReporters(values: readonly string[] | undefined): ReporterName[] |
     .filter(Boolean)
   for (const name of names) {
     if (!(REPORTERS as readonly string[]).includes(name))
-      throw new UsageError(`--reporter: unknown reporter "${name}" (known: ${REPORTERS.join(', ')})`)
+      throw new LabError('USAGE', `--reporter: unknown reporter "${name}" (known: ${REPORTERS.join(', ')})`)
   }
   return [...new Set(names)] as ReporterName[]
 }
@@ -218,7 +218,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // --help and --version exit through here with code 0; real parse errors were already printed.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE
     }
-    if (error instanceof UsageError || error instanceof LabError) {
+    // A user's mistake is one line and exit 2; anything else is reconnect-lab's bug (main.ts: exit 3).
+    if (error instanceof LabError && exitCodeForError(error) === EXIT_USAGE) {
       io.err(`reconnect-lab: ${error.message}\n`)
       return EXIT_USAGE
     }

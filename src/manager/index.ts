@@ -19,7 +19,5 @@ export {
   type ManagerParts,
   REFERENCE_PARTS,
   type ReferenceManagerOptions,
-  TokenManagerError,
-  type TokenManagerErrorCode,
 } from './reference-manager.ts'
 export { createSingleFlight, type SingleFlight } from './single-flight.ts'

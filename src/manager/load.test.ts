@@ -2,10 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { LabError } from '../world/errors.ts'
+import { ManualClock } from '../clock.ts'
+import { LabError } from '../errors.ts'
 import { createWorld } from '../world/world.ts'
 import type { OrgSpec } from '../world/types.ts'
-import { DEFAULT_CALL_TIMEOUT_MS, loadManagerModule, ManagerError, outcomeProblem } from './load.ts'
+import { DEFAULT_CALL_TIMEOUT_MS, guardManager, loadManagerModule, outcomeProblem } from './load.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const ADAPTERS = 'src/manager/testing/adapters'
@@ -131,7 +132,7 @@ describe('the guard around a loaded manager', () => {
   it("reports a throwing call as the manager's error, with its own frames and the token redacted", async () => {
     const { message, world } = await runOnce('throws-in-run.ts')
     expect(message).toContain(
-      `ManagerError: ${ADAPTERS}/throws-in-run.ts: run(alice, crm) threw Error: refresh exploded while holding [redacted]`,
+      `LabError: ${ADAPTERS}/throws-in-run.ts: run(alice, crm) threw Error: refresh exploded while holding [redacted]`,
     )
     expect(message).toMatch(/at explode \(src\/manager\/testing\/adapters\/throws-in-run\.ts:\d+:\d+\)/)
     expect(message).not.toMatch(/src\/(world|suite|manager\/load)/)
@@ -144,7 +145,7 @@ describe('the guard around a loaded manager', () => {
   it('fails a call that never settles after the timeout, then stops calling the manager', async () => {
     const { message, world } = await runOnce('never-settles.ts', 50)
     expect(message).toBe(
-      `ManagerError: ${ADAPTERS}/never-settles.ts: run(alice, crm) did not settle within 50 ms of real time (the per-call timeout; change it with --call-timeout)`,
+      `LabError: ${ADAPTERS}/never-settles.ts: run(alice, crm) did not settle within 50 ms of real time (the per-call timeout; change it with --call-timeout)`,
     )
     const next = await world.apply({ type: 'connect', teammate: 'alice', pack: 'crm' })
     expect(next.result).toMatchObject({ kind: 'manager_error' })
@@ -157,7 +158,7 @@ describe('the guard around a loaded manager', () => {
   it('rejects a value that is not an Outcome, saying why', async () => {
     const { message } = await runOnce('invalid-outcome.ts')
     expect(message).toBe(
-      `ManagerError: ${ADAPTERS}/invalid-outcome.ts: run(alice, crm) returned {"kind":"success"}: kind must be one of ok, connect_required, blocked, retry_later`,
+      `LabError: ${ADAPTERS}/invalid-outcome.ts: run(alice, crm) returned {"kind":"success"}: kind must be one of ok, connect_required, blocked, retry_later`,
     )
   })
 
@@ -173,7 +174,10 @@ describe('the guard around a loaded manager', () => {
     expect(outcomeProblem({ kind: 'retry_later' })).toContain('retry_later needs a reason')
   })
 
-  it('is a ManagerError', () => {
-    expect(new ManagerError('x').name).toBe('ManagerError')
+  it('is a LabError with code MANAGER_MISBEHAVED', () => {
+    const guarded = guardManager(() => ({}) as never, { label: 'nothing.ts', cwd: tmpdir() })
+    expect(() => guarded({ fetch, clock: new ManualClock(0), packs: [] })).toThrow(
+      expect.objectContaining({ name: 'LabError', code: 'MANAGER_MISBEHAVED' }),
+    )
   })
 })

@@ -6,8 +6,8 @@
  * `createManager(env)` throws or returns something that is not a TokenManager.
  *
  * The guard wraps every call the harness makes. A call that throws, never settles (DEFAULT_CALL_TIMEOUT_MS
- * of real time, `--call-timeout`), or returns something that is not an Outcome becomes a ManagerError
- * naming the file, the call and what went wrong, with the manager's own stack frames (never the
+ * of real time, `--call-timeout`), or returns something that is not an Outcome becomes a LabError
+ * (code MANAGER_MISBEHAVED) naming the file, the call and what went wrong, with the manager's own stack frames (never the
  * harness's). The world reports it as that step's `manager error`. Every message is redacted with the
  * secrets the guard has seen (client secrets, stored tokens, access tokens handed to the API call).
  */
@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ManualClock, withRealTimeout } from '../clock.ts'
 import { providerClient } from '../providers/index.ts'
 import { redactSecrets } from '../redact.ts'
-import { LabError } from '../world/errors.ts'
+import { isLabError, LabError } from '../errors.ts'
 import {
   CONNECT_REASONS,
   type CallApi,
@@ -39,11 +39,6 @@ const METHODS = ['run', 'beginConnect', 'completeConnect', 'clearCredentials', '
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
 const MAX_FRAMES = 6
 const HARNESS_ROOT = fileURLToPath(new URL('../../', import.meta.url))
-
-/** A user's manager misbehaved in a call (threw, hung, or answered nonsense). */
-export class ManagerError extends Error {
-  override readonly name = 'ManagerError'
-}
 
 export interface GuardOptions {
   /** How reports name the manager: its path relative to the working directory. */
@@ -221,7 +216,7 @@ interface GuardState {
 
 /**
  * Wraps a CreateManager so every failure is the manager's, clearly attributed: see the module comment.
- * `createManager(env)` throwing, or returning a non-TokenManager, throws a ManagerError too.
+ * `createManager(env)` throwing, or returning a non-TokenManager, throws that LabError too.
  */
 export function guardManager(create: CreateManager, options: GuardOptions): CreateManager {
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
@@ -242,10 +237,14 @@ export function guardManager(create: CreateManager, options: GuardOptions): Crea
     try {
       built = create(guardedEnv)
     } catch (error) {
-      throw new ManagerError(secrets.scrub(`${label}: createManager(env) threw ${thrown(error)}`))
+      throw new LabError(
+        'MANAGER_MISBEHAVED',
+        secrets.scrub(`${label}: createManager(env) threw ${thrown(error)}`),
+      )
     }
     const problem = managerProblem(built)
-    if (problem) throw new ManagerError(secrets.scrub(`${label}: createManager(env): ${problem}`))
+    if (problem)
+      throw new LabError('MANAGER_MISBEHAVED', secrets.scrub(`${label}: createManager(env): ${problem}`))
     const manager = built as TokenManager
 
     async function call<T>(
@@ -256,7 +255,8 @@ export function guardManager(create: CreateManager, options: GuardOptions): Crea
     ): Promise<T> {
       const what = `${method}(${args})`
       if (state.hung !== undefined) {
-        throw new ManagerError(
+        throw new LabError(
+          'MANAGER_MISBEHAVED',
           `${label}: ${what} was not called: an earlier call, ${state.hung}, never settled, so reconnect-lab stopped calling this manager`,
         )
       }
@@ -264,27 +264,31 @@ export function guardManager(create: CreateManager, options: GuardOptions): Crea
       try {
         pending = Promise.resolve(invoke())
       } catch (error) {
-        throw new ManagerError(secrets.scrub(`${label}: ${what} threw ${thrown(error)}`))
+        throw new LabError('MANAGER_MISBEHAVED', secrets.scrub(`${label}: ${what} threw ${thrown(error)}`))
       }
       let timedOut = false
       let value: T
       try {
         value = await withRealTimeout(pending, timeoutMs, () => {
           timedOut = true
-          return new ManagerError(
+          return new LabError(
+            'MANAGER_MISBEHAVED',
             `${label}: ${what} did not settle within ${timeoutMs} ms of real time (the per-call timeout; change it with --call-timeout)`,
           )
         })
       } catch (error) {
-        if (timedOut && error instanceof ManagerError) {
+        if (timedOut && isLabError(error, 'MANAGER_MISBEHAVED')) {
           state.hung = what
           throw error
         }
-        throw new ManagerError(secrets.scrub(`${label}: ${what} threw ${thrown(error)}`))
+        throw new LabError('MANAGER_MISBEHAVED', secrets.scrub(`${label}: ${what} threw ${thrown(error)}`))
       }
       const invalid = validate(value)
       if (invalid)
-        throw new ManagerError(secrets.scrub(`${label}: ${what} returned ${safeJson(value)}: ${invalid}`))
+        throw new LabError(
+          'MANAGER_MISBEHAVED',
+          secrets.scrub(`${label}: ${what} returned ${safeJson(value)}: ${invalid}`),
+        )
       return value
     }
 
@@ -434,7 +438,7 @@ export async function loadManagerModule(path: string, options: LoadManagerOption
   try {
     guarded(probeEnv)
   } catch (error) {
-    if (error instanceof ManagerError) throw loadError(error.message)
+    if (isLabError(error, 'MANAGER_MISBEHAVED')) throw loadError(error.message)
     throw error
   }
   return { createManager: guarded, label, file }

@@ -11,8 +11,8 @@ import {
   credentialKey,
   LEASE_EXTRA,
   type ReferenceManagerOptions,
-  TokenManagerError,
 } from './reference-manager.ts'
+import { LabError } from '../errors.ts'
 import { createFakeSource, type FakeSource, type FakeSourceOptions } from './testing/fake-source.ts'
 
 const KEY = credentialKey('pack-a', 'alice')
@@ -514,10 +514,10 @@ describe('reference manager: admin and contract', () => {
   it('an unknown pack is a typed error, not an outcome', async () => {
     const s = setup()
     await expect(s.manager.run('alice', 'nope', s.source.callApi)).rejects.toMatchObject({
-      code: 'unknown_pack',
+      code: 'UNKNOWN_PACK',
     })
-    await expect(s.manager.beginConnect('alice', 'nope')).rejects.toBeInstanceOf(TokenManagerError)
-    await expect(s.manager.updateClientSecret('nope', 'x')).rejects.toMatchObject({ code: 'unknown_pack' })
+    await expect(s.manager.beginConnect('alice', 'nope')).rejects.toBeInstanceOf(LabError)
+    await expect(s.manager.updateClientSecret('nope', 'x')).rejects.toMatchObject({ code: 'UNKNOWN_PACK' })
   })
 
   it('createManager is the reference manager with defaults', async () => {
@@ -564,11 +564,9 @@ describe('reference manager: admin and contract', () => {
     const clock = new ManualClock()
     const source = createFakeSource({ clock })
     const env = { fetch: source.fetch, clock, packs: [source.pack()] }
-    expect(() => createReferenceManager(env, { retry: { maxAttempts: 0 } })).toThrow(TokenManagerError)
-    expect(() => createReferenceManager(env, { refreshMarginMs: -1 })).toThrow(TokenManagerError)
-    expect(() => createReferenceManager({ ...env, packs: [source.pack(), source.pack()] })).toThrow(
-      TokenManagerError,
-    )
+    expect(() => createReferenceManager(env, { retry: { maxAttempts: 0 } })).toThrow(LabError)
+    expect(() => createReferenceManager(env, { refreshMarginMs: -1 })).toThrow(LabError)
+    expect(() => createReferenceManager({ ...env, packs: [source.pack(), source.pack()] })).toThrow(LabError)
   })
 
   it('no outcome reason carries a token or secret value', async () => {

@@ -10,7 +10,7 @@
  * refreshes, client secrets the admin updated through this instance, Retry-After deadlines, and a
  * rotated credential the store refused to take (written at the next chance).
  *
- * Coordination across processes (README, "Concurrency, faults and restarts", has the argument in full):
+ * Coordination across processes (docs/CONCURRENCY.md has the argument in full):
  * 1. Single-flight: inside one process, one refresh per credential at a time; other runs share it.
  * 2. Lease: before presenting a refresh token, a process claims the credential row with a
  *    compare-and-set that writes a lease (holder, expiry) into it. Only one claim from a given
@@ -26,6 +26,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { MINUTE_MS } from '../clock.ts'
+import { connector, connectorIds } from '../connectors/registry.ts'
+import type { RotationKnowledge } from '../connectors/types.ts'
+import { LabError } from '../errors.ts'
 import { providerClient } from '../providers/index.ts'
 import type { FailureClass, ParsedToken, ProviderClient, TokenGrant } from '../providers/types.ts'
 import { decodeResponseBody, headersToRecord, headerValue, parseRetryAfterMs } from '../providers/wire.ts'
@@ -96,26 +99,12 @@ export const REFERENCE_PARTS: Readonly<ManagerParts> = Object.freeze({
   providerFor: (pack: PackDescriptor) => providerClient(pack.provider),
 })
 
-/**
- * What the manager knows about a provider's rotation, for one decision: when a refresh answer lacks
- * the refresh token on a rotating source, present the old one again while the source's reuse leeway
- * still honours it (Atlassian: 10 minutes), or keep it and wait.
- * - `leeway`: rotates, and a retired token is honoured for a while: re-present at once.
- * - `no_leeway`: re-presenting a retired token is a reuse (Salesforce RTR, Zendesk, Databricks): never.
- * - `never`: never rotates (Google): a missing refresh token is normal.
- * - `unknown`: re-present only for a grant already seen rotating (a refresh answer carried a new
- *   refresh token; remembered in the credential's extras).
- */
-export type RotationKnowledge = 'leeway' | 'no_leeway' | 'never' | 'unknown'
+export type { RotationKnowledge } from '../connectors/types.ts'
 
-export const DEFAULT_ROTATION_KNOWLEDGE: Readonly<Partial<Record<ProviderId, RotationKnowledge>>> =
-  Object.freeze({
-    jira: 'leeway',
-    google: 'never',
-    salesforce: 'no_leeway',
-    zendesk: 'no_leeway',
-    databricks: 'no_leeway',
-  })
+/** Each provider's rotation knowledge, from its connector record (src/connectors/<provider>/). */
+export function defaultRotationKnowledge(): Readonly<Record<string, RotationKnowledge>> {
+  return Object.fromEntries(connectorIds().map((id) => [id, connector(id).rotation]))
+}
 
 export interface ReferenceManagerOptions {
   /** Refresh proactively this long before a known expiry (default 5 minutes). */
@@ -127,8 +116,8 @@ export interface ReferenceManagerOptions {
    * store; two instances with the same id coordinate only through single-flight, which they do not share.
    */
   instanceId?: string
-  /** Per-provider rotation facts, over DEFAULT_ROTATION_KNOWLEDGE. */
-  rotation?: Partial<Record<ProviderId, RotationKnowledge>>
+  /** Overrides of some providers' rotation facts, over defaultRotationKnowledge() (the connector records'). */
+  rotation?: { readonly [P in ProviderId]?: RotationKnowledge }
   /** Bounded backoff for transient token-endpoint failures. */
   retry?: Partial<RetryOptions>
   /** Replace individual decisions (mutants, provider experiments); see ManagerParts. */
@@ -141,19 +130,6 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   baseDelayMs: 500,
   maxDelayMs: 30_000,
 })
-
-export type TokenManagerErrorCode = 'unknown_pack' | 'invalid_options' | 'invalid_packs' | 'store_contention'
-
-/** Programming and setup errors (not outcomes): an unknown pack is the caller's bug, not the teammate's. */
-export class TokenManagerError extends Error {
-  readonly code: TokenManagerErrorCode
-
-  constructor(code: TokenManagerErrorCode, message: string) {
-    super(message)
-    this.name = 'TokenManagerError'
-    this.code = code
-  }
-}
 
 /** The store key of one teammate's credential on one pack. Encoded so `a/b` + `c` never meets `a` + `b/c`. */
 export function credentialKey(packId: string, teammate: string): string {
@@ -245,10 +221,10 @@ function sameSecret(a: string, b: string): boolean {
 function resolveRetry(retry: Partial<RetryOptions> | undefined): RetryOptions {
   const merged = { ...DEFAULT_RETRY_OPTIONS, ...retry }
   if (!Number.isInteger(merged.maxAttempts) || merged.maxAttempts < 1) {
-    throw new TokenManagerError('invalid_options', 'retry.maxAttempts must be an integer >= 1')
+    throw new LabError('INVALID_OPTIONS', 'retry.maxAttempts must be an integer >= 1')
   }
   if (!(merged.baseDelayMs >= 0) || !(merged.maxDelayMs >= merged.baseDelayMs)) {
-    throw new TokenManagerError('invalid_options', 'retry delays must satisfy 0 <= baseDelayMs <= maxDelayMs')
+    throw new LabError('INVALID_OPTIONS', 'retry delays must satisfy 0 <= baseDelayMs <= maxDelayMs')
   }
   return merged
 }
@@ -258,17 +234,16 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   const store = env.store ?? createMemoryCredentialStore()
   const parts: ManagerParts = { ...REFERENCE_PARTS, ...options.parts }
   const marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS
-  if (!(marginMs >= 0)) throw new TokenManagerError('invalid_options', 'refreshMarginMs must be >= 0')
+  if (!(marginMs >= 0)) throw new LabError('INVALID_OPTIONS', 'refreshMarginMs must be >= 0')
   const retry = resolveRetry(options.retry)
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
   if (!(leaseMs > LEASE_SAFETY_MS)) {
-    throw new TokenManagerError('invalid_options', `leaseMs must be longer than ${LEASE_SAFETY_MS} ms`)
+    throw new LabError('INVALID_OPTIONS', `leaseMs must be longer than ${LEASE_SAFETY_MS} ms`)
   }
   const instanceId = options.instanceId ?? randomBytes(9).toString('base64url')
-  if (instanceId.includes('~'))
-    throw new TokenManagerError('invalid_options', 'instanceId must not contain "~"')
-  const rotation: Partial<Record<ProviderId, RotationKnowledge>> = {
-    ...DEFAULT_ROTATION_KNOWLEDGE,
+  if (instanceId.includes('~')) throw new LabError('INVALID_OPTIONS', 'instanceId must not contain "~"')
+  const rotation: Readonly<Record<string, RotationKnowledge | undefined>> = {
+    ...defaultRotationKnowledge(),
     ...options.rotation,
   }
   let leaseCount = 0
@@ -279,8 +254,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
 
   const packs = new Map<string, PackDescriptor>()
   for (const pack of env.packs) {
-    if (packs.has(pack.id))
-      throw new TokenManagerError('invalid_packs', `pack id "${pack.id}" is defined twice`)
+    if (packs.has(pack.id)) throw new LabError('INVALID_PACKS', `pack id "${pack.id}" is defined twice`)
     packs.set(pack.id, pack)
   }
   const secretOverrides = new Map<string, string>()
@@ -289,7 +263,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
 
   function requirePack(packId: string): PackDescriptor {
     const pack = packs.get(packId)
-    if (pack === undefined) throw new TokenManagerError('unknown_pack', `unknown pack "${packId}"`)
+    if (pack === undefined) throw new LabError('UNKNOWN_PACK', `unknown pack "${packId}"`)
     return pack
   }
 
@@ -790,7 +764,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
       if (cleared === true) return
       if (cleared === 'unavailable') await clock.sleep(parts.backoffDelayMs(++outages, undefined, retry))
     }
-    throw new TokenManagerError('store_contention', 'credentials kept changing while being cleared')
+    throw new LabError('STORE_CONTENTION', 'credentials kept changing while being cleared')
   }
 
   async function updateClientSecret(packId: string, secret: string): Promise<void> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { PackDescriptor } from '../manager/contract.ts'
 import { baselineClient, baselineEndpoints, extendBaseline } from './baseline.ts'
-import { providerClient, supportedProviderIds, UnknownProviderError } from './index.ts'
+import { LabError } from '../errors.ts'
+import { providerClient, supportedProviderIds } from './index.ts'
 
 const pack: PackDescriptor = {
   id: 'p',
@@ -236,11 +237,11 @@ describe('registry and extension', () => {
     expect(supportedProviderIds()).toContain('baseline')
     const missing = supportedProviderIds().includes('salesforce') ? undefined : 'salesforce'
     if (missing !== undefined) {
-      expect(() => providerClient(missing)).toThrow(UnknownProviderError)
+      expect(() => providerClient(missing)).toThrow(LabError)
       try {
         providerClient(missing)
       } catch (error) {
-        expect(error).toMatchObject({ code: 'unknown_provider', providerId: 'salesforce' })
+        expect(error).toMatchObject({ code: 'UNKNOWN_PROVIDER' })
       }
     }
   })

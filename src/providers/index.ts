@@ -1,16 +1,11 @@
 /**
- * The client-side provider registry. A connector joins by adding its ProviderClient to
- * PROVIDER_CLIENTS (usually `extendBaseline('<id>', { ...its deviations })`); nothing else in the
- * manager changes, because the manager only ever reaches a provider through `providerClient`.
+ * The client side of each provider, as the manager reaches it: `providerClient(id)` is the `client`
+ * of the provider's connector record (src/connectors/registry.ts). A connector's dialect is usually
+ * `extendBaseline('<id>', { ...its deviations })`; nothing else in the manager changes, because the
+ * manager only ever reaches a provider through `providerClient`.
  */
+import { connector, connectorIds } from '../connectors/registry.ts'
 import type { ProviderId } from '../manager/contract.ts'
-import { baselineClient } from './baseline.ts'
-import { databricksClient } from './databricks.ts'
-import { zendeskClient } from './zendesk.ts'
-import { jiraClient } from './jira.ts'
-import { slackClient } from './slack.ts'
-import { salesforceClient } from './salesforce.ts'
-import { googleClient } from './google.ts'
 import type { ProviderClient } from './types.ts'
 
 export type * from './types.ts'
@@ -36,35 +31,11 @@ export {
   safeErrorCode,
 } from './wire.ts'
 
-const PROVIDER_CLIENTS: Partial<Record<ProviderId, ProviderClient>> = {
-  baseline: baselineClient,
-  zendesk: zendeskClient,
-  databricks: databricksClient,
-  jira: jiraClient,
-  slack: slackClient,
-  salesforce: salesforceClient,
-  google: googleClient,
-}
-
-/** Thrown for a provider id with no client-side implementation yet; `code` is stable for callers to match. */
-export class UnknownProviderError extends Error {
-  readonly code = 'unknown_provider'
-  readonly providerId: string
-
-  constructor(providerId: string) {
-    super(`no client-side provider implementation for "${providerId}"`)
-    this.name = 'UnknownProviderError'
-    this.providerId = providerId
-  }
-}
-
 export function providerClient(id: ProviderId): ProviderClient {
-  const client = PROVIDER_CLIENTS[id]
-  if (client === undefined) throw new UnknownProviderError(id)
-  return client
+  return connector(id).client
 }
 
 /** Provider ids that have a client today (for CLIs and scenario validation). */
 export function supportedProviderIds(): ProviderId[] {
-  return Object.keys(PROVIDER_CLIENTS) as ProviderId[]
+  return connectorIds()
 }

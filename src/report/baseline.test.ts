@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RuleOutcome } from '../suite/check-provider.ts'
 import type { ConformanceReport } from '../suite/conformance.ts'
-import { LabError } from '../world/errors.ts'
+import { LabError } from '../errors.ts'
 import { evaluateGate, formatGate, parseBaseline, renderBaselineFile } from './baseline.ts'
 
 function row(id: RuleOutcome['id'], provider: string, status: RuleOutcome['status']): RuleOutcome {

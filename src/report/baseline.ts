@@ -21,7 +21,7 @@ import type { RuleId } from '../rules/types.ts'
 import { formatIssues } from '../scenario/load.ts'
 import { entries, list, object, oneOf, Reader, type Schema, text } from '../scenario/schema.ts'
 import type { ConformanceReport } from '../suite/conformance.ts'
-import { LabError } from '../world/errors.ts'
+import { LabError } from '../errors.ts'
 import { PROVIDER_IDS } from '../world/org.ts'
 
 export interface RuleProviderPair {

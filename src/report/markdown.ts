@@ -1,6 +1,7 @@
 import type { ConformanceReport } from '../suite/conformance.ts'
 import { formatCounterexample } from '../suite/counterexample.ts'
 import { redactSecrets } from '../redact.ts'
+import { coverageMarkdown } from './coverage-sections.ts'
 
 const ICON = { pass: '✅ pass', fail: '❌ fail', skip: '⏭️ skip' } as const
 
@@ -36,5 +37,6 @@ export function renderMarkdownSummary(report: ConformanceReport): string {
       `Skipped rows are rules the suite does not check on that provider yet; they are never counted as passing.`,
     )
   }
+  lines.push(...coverageMarkdown(report))
   return `${redactSecrets(lines.join('\n'))}\n`
 }

@@ -29,6 +29,7 @@
  */
 import type { GrantEndCause, LedgerEvent } from '../../mocks/types.ts'
 import { formatDuration } from '../clock.ts'
+import type { ProviderId } from '../manager/contract.ts'
 import type { IoEvent, ProcRef, RunRef, TraceStep } from '../world/types.ts'
 import { formatProc } from '../world/process-io.ts'
 
@@ -60,6 +61,8 @@ interface Link {
   /** The answer was dropped on the wire (the process saw a network failure), not lost to a crash. */
   dropped: boolean
   reuseLeewayMs: number
+  /** The source is documented to rotate on every refresh (ALWAYS_ROTATES), and this client's policy does. */
+  knownToRotate: boolean
 }
 
 interface FamilyState {
@@ -286,6 +289,7 @@ export class RotationLedger {
       crashed: false,
       storeFailed: false,
       reuseLeewayMs: event.reuseLeewayMs,
+      knownToRotate: event.rotation && event.provider !== undefined && event.provider in ALWAYS_ROTATES,
     }
     family.links.push(link)
     this.linksByRequest.set(event.seq, link)
@@ -338,7 +342,10 @@ export class RotationLedger {
         s.kind === 'refresh' &&
         s.reuseLeewayMs >= USABLE_LEEWAY_MS &&
         !s.crashed &&
-        (s.dropped || (s.fate === 'delivered' && s.refreshTokenMissing && rotationSeenBefore(family, s))),
+        (s.dropped ||
+          (s.fate === 'delivered' &&
+            s.refreshTokenMissing &&
+            (s.knownToRotate || rotationSeenBefore(family, s)))),
     )
     const unused = visible[0]
     if (unused !== undefined && !visible.some((s) => this.usedLeeway(s))) {
@@ -387,6 +394,17 @@ export class RotationLedger {
       afterMs: event.sentAtMs - limit.atMs,
     })
   }
+}
+
+/**
+ * Sources documented to rotate the refresh token on every refresh: a manager can know, before any
+ * refresh, that an answer without a refresh token lost one, so the first refresh after Connect gets no
+ * excuse there. Elsewhere only a rotation seen earlier in the family tells it (rotationSeenBefore).
+ */
+export const ALWAYS_ROTATES: Readonly<Partial<Record<ProviderId, string>>> = {
+  jira: 'connectors.md §1 and the summary table: Atlassian "RT rotates | always" (rotating refresh tokens are mandatory for 3LO)',
+  zendesk:
+    'connectors.md §5 and the addendum: expiring Zendesk tokens "a refresh rotates both tokens" (legacy tokens have no refresh token at all)',
 }
 
 /**

@@ -1,9 +1,7 @@
 import type { GrantEndCause } from '../../mocks/types.ts'
 import type { BlockedContact, ConnectReason, ProviderId } from '../manager/contract.ts'
 import type { CreateManager } from '../manager/contract.ts'
-import type { Counterexample } from '../suite/counterexample.ts'
-import type { ProviderProfile } from '../suite/profiles.ts'
-import type { OrgSpec, StepResult, TraceStep } from '../world/types.ts'
+import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
 
 export type RuleId =
   | 'silent-refresh'
@@ -21,6 +19,7 @@ export type RuleId =
   | 'unsupported-setup-rejected'
   | 'triage-matches-table'
   | 'no-secret-leaks'
+  | 'no-expired-token-presented'
 
 /**
  * Who ended a grant, as far as the rules care. `lost_response`: the source destroyed (or will refuse)
@@ -141,9 +140,13 @@ export interface RuleDefinition {
   standalone?: (context: StandaloneContext) => Promise<StandaloneResult>
 }
 
+/**
+ * What a standalone check gets. src/rules never imports src/suite (the suite runs the rules): the
+ * suite's machinery (scripted play, interleaving exploration) comes in as `harness`.
+ */
 export interface StandaloneContext {
   provider: ProviderId
-  profile: ProviderProfile
+  profile: StandaloneProfile
   createManager: CreateManager
   seed: number
   runs: number
@@ -152,6 +155,79 @@ export interface StandaloneContext {
    * Absent: max(runs, 1000), the full count (`reconnect-lab run`); tests pass fewer.
    */
   interleavings?: number
+  harness: StandaloneHarness
+}
+
+/** The parts of a provider's suite profile (src/suite/profiles.ts) that standalone checks read. */
+export interface StandaloneProfile {
+  packIds: readonly string[]
+  /** Scripted horizons for `policy-sets-the-pace`: the prompts a policy implies, restated from connectors.md. */
+  paceScenarios?: readonly PaceScenario[]
+}
+
+/**
+ * One teammate runs every `everyMs` for `horizonMs` and clicks Connect whenever prompted. The number
+ * of prompts must equal what the policy implies, computed by the rule from `expected` alone (not from
+ * the mock), so a mock and a manager that agree on a wrong lifetime are still caught.
+ * Choose `everyMs` longer than the access-token lifetime (every run refreshes) and away from exact
+ * TTL multiples (no ties at the boundary).
+ */
+export interface PaceScenario {
+  name: string
+  /** The pack (its id must be one of the profile's packIds); usually custom with the policy under test. */
+  pack: PackSpec
+  everyMs: number
+  horizonMs: number
+  /** The refresh-token lifetime as the source documents it: from the grant (absolute) and since last use (idle). */
+  expected: { absoluteMs: number | null; idleMs: number | null }
+  /** connectors.md section and row. */
+  source: string
+}
+
+/** A timeline played by a script that reacts to outcomes, stopped at the first violation. */
+export interface ScriptedRun {
+  trace: TraceStep[]
+  events: TimelineEvent[]
+  violations: Violation[]
+}
+
+/** The suite's machinery a standalone check may use, bound by the suite to the provider being checked. */
+export interface StandaloneHarness {
+  /** Plays a timeline that reacts to outcomes, judging every step against `rules` (src/suite/scripted.ts). */
+  playScripted(options: {
+    org: OrgSpec
+    createManager: CreateManager
+    rules: readonly RuleDefinition[]
+    script: (play: (event: TimelineEvent) => Promise<StepResult>) => Promise<void>
+  }): Promise<ScriptedRun>
+  scriptedCounterexample(
+    rule: RuleId,
+    provider: string,
+    org: OrgSpec,
+    run: ScriptedRun,
+    extra?: Violation[],
+  ): Counterexample
+  /**
+   * The shared scheduled-interleaving exploration of the rotation and transient rules
+   * (src/suite/interleavings.ts), reported for `rule`.
+   */
+  exploreInterleavings(rule: RuleId): Promise<StandaloneResult>
+}
+
+/** A shrunk failing timeline: enough to print it, write it to a scenario file and replay it. */
+export interface Counterexample {
+  rule: RuleId
+  provider: string
+  seed: number
+  /** fast-check's replay path for the property (seed + path replays the same generation). */
+  path: string
+  org: OrgSpec
+  events: TimelineEvent[]
+  /** The readable timeline with outcomes, advances folded into the time column. */
+  lines: string[]
+  violations: Violation[]
+  /** Whether replaying `events` on a fresh world broke the rule again (false means a non-deterministic manager). */
+  reproduced: boolean
 }
 
 export interface StandaloneResult {

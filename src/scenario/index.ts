@@ -1,4 +1,4 @@
-/** Scenario files and `defineScenario`: the readable, replayable timeline format (README: "Scenario files"). */
+/** Scenario files and `defineScenario`: the readable, replayable timeline format (docs/SCENARIO-FORMAT.md). */
 export { defineScenario } from './define.ts'
 export {
   compileDefinition,

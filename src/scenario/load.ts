@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { Document, LineCounter, parseAllDocuments } from 'yaml'
-import { LabError } from '../world/errors.ts'
+import { LabError } from '../errors.ts'
 import { type CompiledScenario, readScenario } from './scenario-schema.ts'
 import { type Issue, Reader } from './schema.ts'
 import type { ScenarioDefinition } from './types.ts'

@@ -2,11 +2,19 @@ import fc from 'fast-check'
 import { startStopwatch } from '../clock.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
-import type { OrgSpec, TimelineEvent } from '../world/types.ts'
+import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
-import { createSimulation, eventFitsOrg, playAndJudge, replayTimeline, type Simulation } from './play.ts'
-import type { ProviderProfile } from './profiles.ts'
+import {
+  createSimulation,
+  eventFitsOrg,
+  playAndJudge,
+  replayTimeline,
+  setupEvents,
+  type Simulation,
+} from './play.ts'
+import { createStandaloneHarness } from './standalone-harness.ts'
+import type { ProviderProfile } from './profile-types.ts'
 import { eventArbitrary } from './timeline-arbitrary.ts'
 import { RuleViolationError } from './violation-error.ts'
 
@@ -61,14 +69,11 @@ export interface ProviderCheckOptions {
   /** Scheduled interleavings for the rules that explore them (see StandaloneContext). */
   interleavings?: number
   onRun?: () => void
+  /** Every generated timeline's trace, once played (quirk coverage reads them). */
+  onTrace?: (trace: readonly TraceStep[], org: OrgSpec) => void
 }
 
-/** Every teammate starts connected to every pack: the common case, and it puts the timeline straight to work. */
-export function setupEvents(org: OrgSpec): TimelineEvent[] {
-  return org.packs.flatMap((p) =>
-    org.teammates.map((t) => ({ type: 'connect' as const, teammate: t, pack: p.id })),
-  )
-}
+export { setupEvents } from './play.ts'
 
 /**
  * Checks a provider's rules over generated timelines. All active rules are judged on every trace; when
@@ -104,6 +109,7 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
         } finally {
           await sim.world.close()
           for (const [id, n] of sim.oracle.checks) checks.set(id, (checks.get(id) ?? 0) + n)
+          options.onTrace?.(sim.world.trace, org)
         }
       },
     )
@@ -186,14 +192,15 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
     // Already failed on a generated timeline: its own check could only add time, not change the verdict.
     if (results.get(rule.id)?.status === 'fail') continue
     const elapsed = startStopwatch()
-    const own = await rule.standalone({
+    const context = {
       provider: profile.provider,
       profile,
       createManager: options.createManager,
       seed: options.seed,
       runs: options.runs,
       ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
-    })
+    }
+    const own = await rule.standalone({ ...context, harness: createStandaloneHarness(context) })
     const durationMs = elapsed()
     const previous = results.get(rule.id)
     if (own.status === 'skip' && previous && previous.status !== 'skip') continue

@@ -1,9 +1,10 @@
 import type { CreateManager, ProviderId } from '../manager/contract.ts'
 import { RULES, ruleAppliesTo, ruleIsChecked } from '../rules/catalogue/index.ts'
 import type { RuleDefinition, RuleId } from '../rules/types.ts'
-import { LabError } from '../world/errors.ts'
+import { LabError } from '../errors.ts'
 import { checkProvider, type RuleOutcome } from './check-provider.ts'
 import { profileFor, profiledProviders } from './profiles.ts'
+import { type QuirkCoverage, QuirkCoverageCollector } from './quirk-coverage.ts'
 
 export const TOOL_NAME = 'reconnect-lab'
 export const TOOL_VERSION = '0.1.0'
@@ -40,7 +41,17 @@ export interface ConformanceReport {
    * reported apart, never a pass for the manager. Same row shape as `rules`.
    */
   harness?: RuleOutcome[]
+  /** How often each provider quirk fired in the generated timelines, or why it cannot (quirk-coverage.ts). */
+  quirkCoverage?: QuirkCoverage
+  /**
+   * Passing rule/provider rows with fewer than WEAK_CHECKS checks: exercised, but weakly. `run` warns.
+   * (Recomputed from `rules` when reports are merged.)
+   */
+  weaklyExercised?: Array<{ rule: RuleId; provider: string; checks: number }>
 }
+
+/** Fewer checks than this on a passing rule/provider row is a weakly exercised pair. */
+export const WEAK_CHECKS = 30
 
 /** Mixes the suite seed with the provider's name, so adding a provider never changes another's timelines. */
 export function providerSeed(seed: number, provider: string): number {
@@ -53,6 +64,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const providers = options.providers ?? profiledProviders()
   const outcomes: RuleOutcome[] = []
   const harness: RuleOutcome[] = []
+  const quirks = new QuirkCoverageCollector()
   for (const provider of providers) {
     const profile = profileFor(provider)
     if (!profile)
@@ -78,6 +90,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
             runs: options.runs,
             ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
             onRun: () => options.onProgress?.({ type: 'run', provider }),
+            onTrace: (trace, org) => quirks.observe(trace, org),
           })
         : []
     const rows = applicable.map(
@@ -110,5 +123,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       skipped: outcomes.filter((o) => o.status === 'skip').length,
     },
     harness,
+    quirkCoverage: quirks.report(providers),
+    weaklyExercised: outcomes
+      .filter((o) => o.status === 'pass' && o.checks < WEAK_CHECKS)
+      .map((o) => ({ rule: o.id, provider: o.provider, checks: o.checks })),
   }
 }

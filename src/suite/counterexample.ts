@@ -1,23 +1,9 @@
-import type { RuleId, Violation } from '../rules/types.ts'
-import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import type { Counterexample, Violation } from '../rules/types.ts'
+import type { TraceStep } from '../world/types.ts'
 import { formatStepLine } from '../world/timeline-format.ts'
 import { describeViolation } from './violation-error.ts'
 
-/** A shrunk failing timeline: enough to print it, write it to a scenario file and replay it. */
-export interface Counterexample {
-  rule: RuleId
-  provider: string
-  seed: number
-  /** fast-check's replay path for the property (seed + path replays the same generation). */
-  path: string
-  org: OrgSpec
-  events: TimelineEvent[]
-  /** The readable timeline with outcomes, advances folded into the time column. */
-  lines: string[]
-  violations: Violation[]
-  /** Whether replaying `events` on a fresh world broke the rule again (false means a non-deterministic manager). */
-  reproduced: boolean
-}
+export type { Counterexample } from '../rules/types.ts'
 
 /**
  * Renders a trace as `+3d run(alice, jira) -> connect_required(grant_expired)` lines. Time jumps are

@@ -1,13 +1,12 @@
 /**
- * How each connector rotates refresh tokens, for the scheduled interleavings: used when a provider's
- * profile does not say itself (ProviderProfile.rotating wins). Each setup is the connector's rotating
+ * How each connector rotates refresh tokens, for the scheduled interleavings: each connector record
+ * (src/connectors/<provider>/) names its setup here, or null. Each setup is the connector's rotating
  * configuration from connectors.md, with every reuse reaction its mock models.
  */
 import fc from 'fast-check'
 import { HOUR_MS, MINUTE_MS } from '../clock.ts'
-import type { ProviderId } from '../manager/contract.ts'
 import type { OrgSpec, PackSpec } from '../world/types.ts'
-import type { ProviderProfile, RotatingSetup } from './profiles.ts'
+import type { ProviderProfile, RotatingSetup } from './profile-types.ts'
 
 const CAST = ['alice', 'bob'] as const
 
@@ -17,7 +16,7 @@ function orgsOf(pack: fc.Arbitrary<PackSpec>): fc.Arbitrary<OrgSpec> {
     .map(({ teammateCount, pack }) => ({ teammates: CAST.slice(0, teammateCount), packs: [pack] }))
 }
 
-export const ROTATING_SETUPS: Readonly<Partial<Record<ProviderId, RotatingSetup>>> = {
+export const ROTATING_SETUPS = {
   /** Atlassian: always rotating, 10-minute reuse leeway, reuse after it ends the family; 1 h access tokens. */
   jira: {
     org: orgsOf(fc.constant({ id: 'jira', provider: 'jira', setup: 'central', instance: 'acme' })),
@@ -79,9 +78,9 @@ export const ROTATING_SETUPS: Readonly<Partial<Record<ProviderId, RotatingSetup>
     ),
     refreshDueMs: [56 * MINUTE_MS, HOUR_MS + MINUTE_MS],
   },
-}
+} satisfies Record<string, RotatingSetup>
 
-/** The profile's own rotating setup, or the connector's default above. */
+/** The profile's rotating setup: its connector record's (src/connectors/), which uses the ones above. */
 export function rotatingSetupOf(profile: ProviderProfile): RotatingSetup | undefined {
-  return profile.rotating ?? ROTATING_SETUPS[profile.provider]
+  return profile.rotating
 }

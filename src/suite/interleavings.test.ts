@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { HOUR_MS, MINUTE_MS } from '../clock.ts'
 import { createManager as referenceManager } from '../manager/reference-manager.ts'
 import { ruleById } from '../rules/catalogue/index.ts'
-import { createFaultyStore, StoreUnavailableError } from '../world/faulty-store.ts'
+import { createFaultyStore } from '../world/faulty-store.ts'
 import { createMemoryCredentialStore } from '../manager/memory-store.ts'
 import type { OrgSpec } from '../world/types.ts'
 import { formatIoEvent } from './interleavings-render.ts'
@@ -114,8 +114,14 @@ describe('the faulty store', () => {
     const credential = { accessToken: 'x', obtainedAt: 0 }
     store.failWrites(2, 1)
     expect(await store.compareAndSet('k', 0, credential)).toBe(true)
-    await expect(store.compareAndSet('k', 1, credential)).rejects.toBeInstanceOf(StoreUnavailableError)
-    await expect(store.compareAndSet('k', 1, credential)).rejects.toBeInstanceOf(StoreUnavailableError)
+    await expect(store.compareAndSet('k', 1, credential)).rejects.toMatchObject({
+      name: 'LabError',
+      code: 'STORE_UNAVAILABLE',
+    })
+    await expect(store.compareAndSet('k', 1, credential)).rejects.toMatchObject({
+      name: 'LabError',
+      code: 'STORE_UNAVAILABLE',
+    })
     expect(store.pendingWriteFailures()).toBe(0)
     expect(await store.compareAndSet('k', 1, credential)).toBe(true)
     expect((await store.get('k'))?.version).toBe(2)

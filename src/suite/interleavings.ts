@@ -19,20 +19,14 @@ import type { Fault } from '../../mocks/types.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import { Oracle } from '../oracle/oracle.ts'
 import { rotationLedgerOf } from '../rules/ledger-invariants.ts'
-import type {
-  RuleDefinition,
-  RuleId,
-  StandaloneContext,
-  StandaloneResult,
-  Violation,
-} from '../rules/types.ts'
+import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { createWorld, type World } from '../world/world.ts'
-import { setupEvents } from './check-provider.ts'
 import type { Counterexample } from './counterexample.ts'
 import { renderInterleaving } from './interleavings-render.ts'
 import { rotatingSetupOf } from './interleavings-setups.ts'
-import type { ProviderProfile } from './profiles.ts'
+import type { ProviderProfile } from './profile-types.ts'
+import { setupEvents } from './play.ts'
 import { RuleViolationError } from './violation-error.ts'
 
 /** Scheduled interleavings per provider in the full suite (`reconnect-lab run`), at least. */
@@ -164,17 +158,26 @@ export function scenarioArbitrary(
         { weight: 1, arbitrary: fc.constant<TimelineEvent>({ type: 'restart_manager' }) },
         { weight: 1, arbitrary: fc.record({ type: fc.constant('run' as const), teammate, pack }) },
       )
+      // Successful refreshes before the trouble, so faults also strike after one or more rotations
+      // (a source's answer without a refresh token means something else once the manager saw it rotate).
+      const rotation = fc
+        .tuple(dueJump, fc.record({ type: fc.constant('run' as const), teammate, pack }))
+        .map(([jump, run]): TimelineEvent[] => [jump, run])
       return fc
         .record({
+          warmup: fc.oneof(
+            { weight: 2, arbitrary: fc.constant<TimelineEvent[][]>([]) },
+            { weight: 1, arbitrary: fc.array(rotation, { minLength: 1, maxLength: 2 }) },
+          ),
           before: fc.array(trouble, { maxLength: 2 }),
           jump: dueJump,
           first: burst,
           after: fc.array(later, { maxLength: 4 }),
         })
-        .map(({ before, jump, first, after }) => ({
+        .map(({ warmup, before, jump, first, after }) => ({
           org,
           instances,
-          events: [...before, jump, first, ...after],
+          events: [...warmup.flat(), ...before, jump, first, ...after],
         }))
     })
 }
@@ -427,6 +430,16 @@ export async function exploreInterleavings(options: ExploreOptions): Promise<Exp
   return { runs, checks, concurrentInterleavings, coverage, failures }
 }
 
+/** What the interleaving exploration of one provider needs (the suite's half of a StandaloneContext). */
+export interface InterleavingContext {
+  provider: ProviderProfile['provider']
+  profile: ProviderProfile
+  createManager: CreateManager
+  seed: number
+  runs: number
+  interleavings?: number
+}
+
 /** One exploration per (manager, provider, seed, runs), shared by the rules whose standalone check uses it. */
 const explorations = new WeakMap<CreateManager, Map<string, Promise<ExploreResult>>>()
 
@@ -436,7 +449,7 @@ const explorations = new WeakMap<CreateManager, Map<string, Promise<ExploreResul
  */
 export async function interleavingStandalone(
   ruleId: RuleId,
-  context: StandaloneContext,
+  context: InterleavingContext,
   rules: readonly RuleDefinition[],
   interleavings: number = context.interleavings ?? Math.max(context.runs, DEFAULT_INTERLEAVINGS),
 ): Promise<StandaloneResult> {

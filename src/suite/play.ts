@@ -97,3 +97,10 @@ export async function replayTimeline(
     await sim.world.close()
   }
 }
+
+/** Every teammate starts connected to every pack: the common case, and it puts the timeline straight to work. */
+export function setupEvents(org: OrgSpec): TimelineEvent[] {
+  return org.packs.flatMap((p) =>
+    org.teammates.map((t) => ({ type: 'connect' as const, teammate: t, pack: p.id })),
+  )
+}

@@ -1,15 +1,11 @@
 import type { CreateManager } from '../manager/contract.ts'
-import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
-import type { OrgSpec, StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
+import type { RuleDefinition, RuleId, ScriptedRun, Violation } from '../rules/types.ts'
+import type { OrgSpec, StepResult, TimelineEvent } from '../world/types.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
 import { createSimulation, playAndJudge } from './play.ts'
 import { RuleViolationError } from './violation-error.ts'
 
-export interface ScriptedRun {
-  trace: TraceStep[]
-  events: TimelineEvent[]
-  violations: Violation[]
-}
+export type { ScriptedRun } from '../rules/types.ts'
 
 /**
  * Plays a timeline that reacts to outcomes (e.g. "click Connect whenever prompted"), judging every

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { DAY_MS } from '../clock.ts'
 import type { Fault } from '../../mocks/types.ts'
 import type { TimelineEvent } from '../world/types.ts'
-import type { ProviderProfile } from './profiles.ts'
+import type { ProviderProfile } from './profile-types.ts'
 
 /**
  * Trouble that is the source's and passes: 5xx, 429 with Retry-After, a reset connection, latency.
@@ -109,8 +109,10 @@ export function eventArbitrary(profile: ProviderProfile): fc.Arbitrary<TimelineE
     { weight: 5, arbitrary: fc.record({ type: fc.constant('run' as const), teammate, pack }) },
     { weight: 4, arbitrary: fc.record({ type: fc.constant('advance' as const), ms: duration }) },
     { weight: 2, arbitrary: fc.record({ type: fc.constant('connect' as const), teammate, pack }) },
+    // Revocations, secret rotations and resets weigh 2 (not 1) so that revocation-prompts,
+    // secret-mismatch-is-admin and admin-reset reach 30 checks per provider at the default run count.
     {
-      weight: 1,
+      weight: 2,
       arbitrary: fc.record({
         type: fc.constant('revoke' as const),
         teammate,
@@ -118,9 +120,9 @@ export function eventArbitrary(profile: ProviderProfile): fc.Arbitrary<TimelineE
         by: fc.constantFrom('user' as const, 'admin' as const),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('rotate_secret' as const), pack }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('update_secret' as const), pack }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('clear_credentials' as const), teammate, pack }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('rotate_secret' as const), pack }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('update_secret' as const), pack }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('clear_credentials' as const), teammate, pack }) },
     { weight: 1, arbitrary: transientFault(pack) },
     { weight: 1, arbitrary: lostAnswerFault(pack) },
     { weight: 2, arbitrary: processTrouble(teammate, pack) },

@@ -1,16 +1,20 @@
+import { LabError } from '../errors.ts'
 import type { Violation } from '../rules/types.ts'
 import type { TraceStep } from '../world/types.ts'
 import { formatAllowed } from '../oracle/oracle.ts'
 import { formatResult, formatStepLine } from '../world/timeline-format.ts'
 
-/** Thrown inside a property when a step breaks a rule; fast-check shrinks towards the smallest such timeline. */
-export class RuleViolationError extends Error {
-  override readonly name = 'RuleViolationError'
+/**
+ * Thrown inside a property when a step breaks a rule; fast-check shrinks towards the smallest such
+ * timeline. A LabError (code RULE_VIOLATED) that carries the violations: the suite catches it and
+ * turns it into a verdict, so it is the one subclass, for its payload, not for a second code space.
+ */
+export class RuleViolationError extends LabError {
   constructor(
     readonly violations: Violation[],
     readonly step: TraceStep,
   ) {
-    super(describeViolations(violations, step))
+    super('RULE_VIOLATED', describeViolations(violations, step))
   }
 }
 

@@ -4,13 +4,12 @@
  * single-use refresh token consumed, then the write fails"): the source has already rotated, and the
  * manager cannot persist what it received.
  */
+import { LabError } from '../errors.ts'
 import type { CredentialStore } from '../manager/contract.ts'
 
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError'
-  constructor() {
-    super('the credential store is unavailable (injected store_fault)')
-  }
+/** The error an injected outage throws from compareAndSet: code STORE_UNAVAILABLE. */
+export function storeUnavailable(): LabError {
+  return new LabError('STORE_UNAVAILABLE', 'the credential store is unavailable (injected store_fault)')
 }
 
 export interface FaultyStore extends CredentialStore {
@@ -32,7 +31,7 @@ export function createFaultyStore(inner: CredentialStore): FaultyStore {
         if (outage.skip > 0) outage.skip--
         else {
           if (--outage.failures === 0) outages.shift()
-          throw new StoreUnavailableError()
+          throw storeUnavailable()
         }
       }
       return inner.compareAndSet(key, expectedVersion, next)

@@ -1,3 +1,4 @@
+import { INDEXING_USER } from '../../mocks/factory-input.ts'
 import type { MockProvider } from '../../mocks/types.ts'
 import type { PackDescriptor } from '../manager/contract.ts'
 import type { ProviderClient } from '../providers/types.ts'
@@ -13,8 +14,6 @@ export interface IndexingConnector {
   disconnect(): Promise<void>
   revoke(): Promise<void>
 }
-
-export const INDEXING_USER = 'indexing-service'
 
 export function createIndexingConnector(input: {
   mock: MockProvider

@@ -1,38 +1,26 @@
 import type { ProviderId } from '../manager/contract.ts'
-import { LabError } from './errors.ts'
+import { connectorIds, isConnectorId, unsupportedSetupOf } from '../connectors/registry.ts'
+import { LabError } from '../errors.ts'
 import type { OrgSpec, PackSpec } from './types.ts'
 
-export const PROVIDER_IDS: readonly ProviderId[] = [
-  'baseline',
-  'jira',
-  'slack',
-  'salesforce',
-  'google',
-  'zendesk',
-  'databricks',
-]
+/** The built-in providers, in registry order (src/connectors/registry.ts). */
+export const PROVIDER_IDS: readonly ProviderId[] = connectorIds()
 
 /**
- * Setups the source page says are not supported for actions. Refused when the pack is defined, with
- * the reason (rule `unsupported-setup-rejected`).
+ * Setups the source page says are not supported for actions (each connector record's
+ * `unsupportedSetups`). Refused when the pack is defined, with the reason (rule `unsupported-setup-rejected`).
  */
 export function unsupportedSetupReason(pack: PackSpec): string | undefined {
-  if (pack.provider === 'jira' && pack.options?.['deployment'] === 'data_center')
-    return 'Jira Data Center (on-premises) is not supported for actions; use Jira Cloud or Jira Service Management Cloud'
-  if (pack.provider === 'slack' && pack.setup === 'central')
-    return 'Slack actions use custom OAuth only: create a Slack app for your workspace and choose the Custom setup'
-  if (pack.provider === 'google' && pack.options?.['domainWideDelegation'] === true)
-    return 'Google actions use OAuth user authentication and do not support domain-wide delegation'
-  return undefined
+  return unsupportedSetupOf(pack)?.reason
 }
 
 export function validatePack(pack: PackSpec): void {
   if (!pack.id || !/^[a-z0-9][a-z0-9-]*$/.test(pack.id))
     throw new LabError('INVALID_ORG', `pack id "${pack.id}" must be lowercase letters, digits and dashes`)
-  if (!PROVIDER_IDS.includes(pack.provider))
+  if (!isConnectorId(pack.provider))
     throw new LabError(
       'UNKNOWN_PROVIDER',
-      `pack "${pack.id}": unknown provider "${pack.provider}" (known: ${PROVIDER_IDS.join(', ')})`,
+      `pack "${pack.id}": unknown provider "${pack.provider}" (known: ${connectorIds().join(', ')})`,
     )
   if (pack.setup !== 'central' && pack.setup !== 'custom')
     throw new LabError('INVALID_ORG', `pack "${pack.id}": setup must be "central" or "custom"`)

@@ -253,7 +253,7 @@ export class ProcessIo {
       if (!this.isAlive(proc)) return never()
       const exchanged = await this.options.exchange(request)
       const presented = fields.refreshToken === undefined ? undefined : this.label('RT', fields.refreshToken)
-      let issued: { refreshToken?: string; accessToken?: string } | undefined
+      let issued: { refreshToken?: string; accessToken?: string; expiresInMs?: number } | undefined
       let retryAfterMs: number | undefined
       const response = exchanged.response
       if (response !== undefined) {
@@ -271,7 +271,11 @@ export class ProcessIo {
           const refreshToken =
             parsed.token.refreshToken === undefined ? undefined : this.label('RT', parsed.token.refreshToken)
           const accessToken = this.label('AT', parsed.token.accessToken)
-          issued = { ...(refreshToken === undefined ? {} : { refreshToken }), accessToken }
+          issued = {
+            ...(refreshToken === undefined ? {} : { refreshToken }),
+            accessToken,
+            ...(parsed.token.expiresInMs === undefined ? {} : { expiresInMs: parsed.token.expiresInMs }),
+          }
         }
       }
       const fault = exchanged.recorded.find((r) => r.fault !== undefined)?.fault
@@ -292,6 +296,7 @@ export class ProcessIo {
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         rotation: target.rotation,
         reuseLeewayMs: target.reuseLeewayMs,
+        provider: target.provider,
       })
       await this.point(proc, `${who} <- token`)
       if (!this.isAlive(proc)) {

@@ -12,7 +12,7 @@ import { createMemoryCredentialStore } from '../manager/memory-store.ts'
 import { createFaultyStore, type FaultyStore } from './faulty-store.ts'
 import { type Exchanged, ProcessIo, type TargetInfo } from './process-io.ts'
 import { providerClient } from '../providers/index.ts'
-import { LabError } from './errors.ts'
+import { LabError } from '../errors.ts'
 import { APP_APPROVAL_KEY, mockFactoryFor } from './mock-registry.ts'
 import { createIndexingConnector, type IndexingConnector } from './indexing-connector.ts'
 import { validateOrg } from './org.ts'
@@ -532,7 +532,10 @@ export class World {
 
   /** A fresh manager for instance `instance`'s current process, over the shared store. */
   private createManager(instance: number): TokenManager {
-    const clock = new OffsetClock(this.clock, this.options.managerClockSkewMs ?? 0)
+    const clock = new OffsetClock(
+      this.clock,
+      this.options.managerClockSkewMs ?? this.options.org.managerClockSkewMs ?? 0,
+    )
     const proc = this.io.current(instance)
     // Each instance gets its own copy of the descriptors, with the secret the console holds now.
     const packs = [...this.packs.values()].map((p) => ({ ...p.descriptor, clientSecret: p.consoleSecret }))

@@ -21,7 +21,8 @@ import { checkProvider, type RuleOutcome } from '../../suite/check-provider.ts'
 import { providerSeed, runConformance, TOOL_NAME, TOOL_VERSION } from '../../suite/conformance.ts'
 import { profileFor, profiledProviders } from '../../suite/profiles.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
-import { type CliIo, EXIT_OK, EXIT_RULE_FAILED, UsageError } from '../io.ts'
+import { LabError } from '../../errors.ts'
+import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { DEFAULT_RUNS } from './run.ts'
 
 /** Fixed, so the score is reproducible; `--seed` explores others. */
@@ -175,7 +176,8 @@ export async function runSelfcheck(
   const catalogue = options.catalogue ?? MUTANTS
   const unknown = (options.mutants ?? []).filter((id) => !catalogue.some((m) => m.id === id))
   if (unknown.length > 0)
-    throw new UsageError(
+    throw new LabError(
+      'USAGE',
       `--mutant: unknown mutant ${unknown.join(', ')} (known: ${catalogue.map((m) => m.id).join(', ')})`,
     )
   const selected = options.mutants ? catalogue.filter((m) => options.mutants?.includes(m.id)) : catalogue

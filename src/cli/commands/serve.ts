@@ -6,7 +6,7 @@ import { createCryptoIds } from '../../ids.ts'
 import type { ProviderId } from '../../manager/contract.ts'
 import { mockFactoryFor, providersWithMocks } from '../../world/mock-registry.ts'
 import type { CliIo } from '../io.ts'
-import { UsageError } from '../io.ts'
+import { LabError } from '../../errors.ts'
 
 export interface ServeOptions {
   providers?: ProviderId[]
@@ -27,7 +27,8 @@ export interface RunningServers {
  */
 export async function startServers(options: ServeOptions): Promise<RunningServers> {
   if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1')
-    throw new UsageError(
+    throw new LabError(
+      'USAGE',
       `--host must be a loopback address (127.0.0.1, localhost or ::1), got "${options.host}"`,
     )
   const providers = options.providers ?? providersWithMocks()

@@ -1,10 +1,11 @@
 import type { ProviderId } from '../../manager/contract.ts'
-import { LabError } from '../../world/errors.ts'
+import { LabError } from '../../errors.ts'
 import type { RuleDefinition, RuleId } from '../types.ts'
 import { adminReset } from './admin-reset.ts'
 import { connectResolves } from './connect-resolves.ts'
 import { expiryPromptsOnce } from './expiry-prompts-once.ts'
 import { longLivedStaysQuiet } from './long-lived-stays-quiet.ts'
+import { noExpiredTokenPresented } from './no-expired-token-presented.ts'
 import { noSecretLeaks } from './no-secret-leaks.ts'
 import { packIsolation } from './pack-isolation.ts'
 import { pendingRules } from './pending.ts'
@@ -36,6 +37,7 @@ export const RULES: readonly RuleDefinition[] = [
   unsupportedSetupRejected,
   triageMatchesTable,
   noSecretLeaks,
+  noExpiredTokenPresented,
 ]
 
 export function ruleById(id: string): RuleDefinition {

@@ -1,5 +1,4 @@
 import { DAY_MS, HOUR_MS } from '../../clock.ts'
-import { scriptedCounterexample, playScripted } from '../../suite/scripted.ts'
 import type { OrgSpec } from '../../world/types.ts'
 import { OK } from '../allowed.ts'
 import type { RuleDefinition } from '../types.ts'
@@ -30,7 +29,7 @@ export const longLivedStaysQuiet: RuleDefinition = {
   source:
     'Troubleshooting page, Zendesk: "Zendesk access tokens are long-lived, so teammates should not need to reconnect Zendesk actions on a daily basis."',
   providers: ['zendesk'],
-  async standalone({ provider, profile, createManager }) {
+  async standalone({ provider, profile, createManager, harness }) {
     const pack = profile.packIds[0]!
     let checks = 0
     for (const tokens of ['legacy', 'expiring'] as const) {
@@ -38,7 +37,7 @@ export const longLivedStaysQuiet: RuleDefinition = {
         teammates: ['alice'],
         packs: [{ id: pack, provider, setup: 'custom', options: { tokens } }],
       }
-      const run = await playScripted({
+      const run = await harness.playScripted({
         org,
         createManager,
         rules: [everyRunOk],
@@ -57,7 +56,7 @@ export const longLivedStaysQuiet: RuleDefinition = {
           status: 'fail',
           runs: 2,
           checks,
-          counterexample: scriptedCounterexample('long-lived-stays-quiet', provider, org, run),
+          counterexample: harness.scriptedCounterexample('long-lived-stays-quiet', provider, org, run),
           note: `a daily user on ${tokens} tokens was asked to reconnect`,
         }
       }

@@ -1,8 +1,6 @@
 import { formatDuration } from '../../clock.ts'
-import type { PaceScenario } from '../../suite/profiles.ts'
-import { playScripted, scriptedCounterexample } from '../../suite/scripted.ts'
 import type { OrgSpec, StepResult } from '../../world/types.ts'
-import type { RuleDefinition } from '../types.ts'
+import type { PaceScenario, RuleDefinition } from '../types.ts'
 
 /**
  * The prompts a documented lifetime implies for a teammate who runs every `everyMs` and reconnects
@@ -38,7 +36,7 @@ export const policySetsThePace: RuleDefinition = {
   source:
     'Troubleshooting page tip: "If teammates are being prompted to re-authenticate frequently with a custom OAuth app, check the refresh token lifetime policy in the source system."',
   providers: ['databricks', 'google', 'jira', 'salesforce'],
-  async standalone({ provider, profile, createManager }) {
+  async standalone({ provider, profile, createManager, harness }) {
     const scenarios = profile.paceScenarios ?? []
     if (scenarios.length === 0)
       return { status: 'skip', runs: 0, checks: 0, note: 'the profile has no pace scenarios' }
@@ -51,7 +49,7 @@ export const policySetsThePace: RuleDefinition = {
       let prompts = 0
       // The first run whose outcome disagrees with the policy: the counterexample stops there, so it replays.
       let deviation: { because: string; actual: StepResult } | undefined
-      const run = await playScripted({
+      const run = await harness.playScripted({
         org,
         createManager,
         rules: [],
@@ -84,7 +82,7 @@ export const policySetsThePace: RuleDefinition = {
           status: 'fail',
           runs: scenarios.indexOf(scenario) + 1,
           checks,
-          counterexample: scriptedCounterexample('policy-sets-the-pace', provider, org, run, [
+          counterexample: harness.scriptedCounterexample('policy-sets-the-pace', provider, org, run, [
             {
               rule: 'policy-sets-the-pace',
               stepIndex: last?.index ?? 0,

@@ -1,8 +1,6 @@
-import { interleavingStandalone } from '../../suite/interleavings.ts'
 import { ASK_ADMIN, healthy, OK, PROMPT_DEAD, withTransient } from '../allowed.ts'
 import { rotationLedgerOf } from '../ledger-invariants.ts'
 import type { RuleDefinition, Violation } from '../types.ts'
-import { transientNeverPrompts } from './transient-never-prompts.ts'
 
 /**
  * Checked three ways:
@@ -55,6 +53,5 @@ export const rotationIsDurable: RuleDefinition = {
         actual: trace[r.stepIndex]?.result ?? { kind: 'none' },
       }))
   },
-  standalone: (context) =>
-    interleavingStandalone('rotation-is-durable', context, [rotationIsDurable, transientNeverPrompts]),
+  standalone: (context) => context.harness.exploreInterleavings('rotation-is-durable'),
 }

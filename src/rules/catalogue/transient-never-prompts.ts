@@ -1,10 +1,8 @@
 import { formatDuration } from '../../clock.ts'
-import { interleavingStandalone } from '../../suite/interleavings.ts'
 import { formatProc } from '../../world/process-io.ts'
 import { ASK_ADMIN, healthy, OK, RETRY } from '../allowed.ts'
 import { rotationLedgerOf } from '../ledger-invariants.ts'
 import type { RuleDefinition, Violation } from '../types.ts'
-import { rotationIsDurable } from './rotation-is-durable.ts'
 
 export const transientNeverPrompts: RuleDefinition = {
   id: 'transient-never-prompts',
@@ -42,6 +40,5 @@ export const transientNeverPrompts: RuleDefinition = {
       actual: trace[b.stepIndex]?.result ?? { kind: 'none' },
     }))
   },
-  standalone: (context) =>
-    interleavingStandalone('transient-never-prompts', context, [rotationIsDurable, transientNeverPrompts]),
+  standalone: (context) => context.harness.exploreInterleavings('transient-never-prompts'),
 }

@@ -1,7 +1,6 @@
 import type { TimelineEvent } from '../../world/types.ts'
 import type { OrgSpec } from '../../world/types.ts'
 import { type TriageVerdict, triageTrace } from '../../triage.ts'
-import { playScripted, scriptedCounterexample } from '../../suite/scripted.ts'
 import type { RuleDefinition } from '../types.ts'
 
 interface TableRow {
@@ -57,7 +56,7 @@ export const triageMatchesTable: RuleDefinition = {
     "Triage over a trace matches the source's table: one prompt fixed by Connect is no action; a prompt on every run, or Connect failing, is admin; many teammates at once is support.",
   source: 'Troubleshooting page, "When to contact your admin vs. Glean Support".',
   providers: 'all',
-  async standalone({ provider, profile, createManager }) {
+  async standalone({ provider, profile, createManager, harness }) {
     const pack = profile.packIds[0]!
     let checks = 0
     for (const row of ROWS) {
@@ -65,7 +64,7 @@ export const triageMatchesTable: RuleDefinition = {
         teammates: row.teammates,
         packs: [{ id: pack, provider, setup: row.custom || provider === 'slack' ? 'custom' : 'central' }],
       }
-      const run = await playScripted({
+      const run = await harness.playScripted({
         org,
         createManager,
         rules: [],
@@ -81,7 +80,7 @@ export const triageMatchesTable: RuleDefinition = {
           status: 'fail',
           runs: checks,
           checks,
-          counterexample: scriptedCounterexample('triage-matches-table', provider, org, run, [
+          counterexample: harness.scriptedCounterexample('triage-matches-table', provider, org, run, [
             {
               rule: 'triage-matches-table',
               stepIndex: run.trace.length - 1,

@@ -1,32 +1,9 @@
 import type { ProviderId } from '../../manager/contract.ts'
-import { LabError } from '../../world/errors.ts'
+import { connector } from '../../connectors/registry.ts'
+import { LabError } from '../../errors.ts'
 import { validatePack } from '../../world/org.ts'
 import type { PackSpec } from '../../world/types.ts'
 import type { RuleDefinition, StandaloneResult } from '../types.ts'
-
-/** Each unsupported setup, a supported neighbour that must still be accepted, and words the refusal must contain. */
-const CASES: Partial<Record<ProviderId, { refused: PackSpec; accepted: PackSpec; mustSay: RegExp }>> = {
-  jira: {
-    refused: { id: 'jira-dc', provider: 'jira', setup: 'custom', options: { deployment: 'data_center' } },
-    accepted: { id: 'jira-cloud', provider: 'jira', setup: 'custom', options: { deployment: 'cloud' } },
-    mustSay: /Data Center.*not supported/i,
-  },
-  slack: {
-    refused: { id: 'slack-central', provider: 'slack', setup: 'central' },
-    accepted: { id: 'slack-custom', provider: 'slack', setup: 'custom' },
-    mustSay: /custom OAuth only/i,
-  },
-  google: {
-    refused: {
-      id: 'google-dwd',
-      provider: 'google',
-      setup: 'central',
-      options: { domainWideDelegation: true },
-    },
-    accepted: { id: 'google-oauth', provider: 'google', setup: 'central' },
-    mustSay: /domain-wide delegation/i,
-  },
-}
 
 export const unsupportedSetupRejected: RuleDefinition = {
   id: 'unsupported-setup-rejected',
@@ -47,25 +24,32 @@ export function checkUnsupportedSetups(
   provider: ProviderId,
   validate: (pack: PackSpec) => void = validatePack,
 ): StandaloneResult {
-  const c = CASES[provider]
-  if (!c) return { status: 'skip', runs: 0, checks: 0 }
-  let refusal: unknown
-  try {
-    validate(c.refused)
-  } catch (error) {
-    refusal = error
-  }
+  // Each unsupported setup of the provider's connector record, with a supported neighbour that must pass.
+  const cases = connector(provider).unsupportedSetups
+  if (cases.length === 0) return { status: 'skip', runs: 0, checks: 0 }
   const problems: string[] = []
-  if (!(refusal instanceof LabError) || refusal.code !== 'UNSUPPORTED_SETUP')
-    problems.push('the unsupported setup was accepted')
-  else if (!c.mustSay.test(refusal.message))
-    problems.push(`the refusal does not say why: "${refusal.message}"`)
-  try {
-    validate(c.accepted)
-  } catch (error) {
-    problems.push(`a supported setup was refused: ${error instanceof Error ? error.message : String(error)}`)
+  for (const c of cases) {
+    let refusal: unknown
+    try {
+      validate(c.refused)
+    } catch (error) {
+      refusal = error
+    }
+    if (!(refusal instanceof LabError) || refusal.code !== 'UNSUPPORTED_SETUP')
+      problems.push('the unsupported setup was accepted')
+    else if (!c.mustSay.test(refusal.message))
+      problems.push(`the refusal does not say why: "${refusal.message}"`)
+    try {
+      validate(c.accepted)
+    } catch (error) {
+      problems.push(
+        `a supported setup was refused: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
   }
+  const runs = cases.length
+  const checks = 2 * cases.length
   return problems.length === 0
-    ? { status: 'pass', runs: 1, checks: 2 }
-    : { status: 'fail', runs: 1, checks: 2, note: problems.join('; ') }
+    ? { status: 'pass', runs, checks }
+    : { status: 'fail', runs, checks, note: problems.join('; ') }
 }

@@ -12,7 +12,7 @@ import {
   databricksTokenAccessPolicy,
 } from '../../../mocks/databricks/index.ts'
 import type { PackSpec, TimelineEvent } from '../../world/types.ts'
-import type { PaceScenario, ProviderProfile } from '../profiles.ts'
+import type { PaceScenario, ProviderProfile } from '../profile-types.ts'
 
 /** The same cast as the baseline profile (not imported: profiles.ts imports this file). */
 const TEAMMATES = ['alice', 'bob', 'carol'] as const

@@ -7,7 +7,8 @@
 import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import type { PackSpec, TimelineEvent } from '../../world/types.ts'
-import type { PaceScenario, ProviderProfile } from '../profiles.ts'
+import type { PaceScenario, ProviderProfile } from '../profile-types.ts'
+import { revokeEvent } from '../timeline-arbitrary.ts'
 
 /** The same cast as the baseline profile (not imported: profiles.ts imports this file). */
 const TEAMMATES = ['alice', 'bob', 'carol'] as const
@@ -130,6 +131,10 @@ export const jiraProfile: ProviderProfile = {
     200 * DAY_MS,
     366 * DAY_MS,
   ],
-  extraEvents: [{ weight: 1, arbitrary: approveApp }],
+  // Jira grants mostly end by the fixed policy first: extra revocations keep revocation-prompts at 30+ checks.
+  extraEvents: [
+    { weight: 1, arbitrary: approveApp },
+    { weight: 2, arbitrary: revokeEvent(TEAMMATES, FIRST.id) },
+  ],
   paceScenarios: jiraPaceScenarios,
 }

@@ -11,7 +11,7 @@
 import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import type { PackSpec, TimelineEvent } from '../../world/types.ts'
-import type { ProviderProfile } from '../profiles.ts'
+import type { ProviderProfile } from '../profile-types.ts'
 
 /** The same cast as the baseline profile (not imported: profiles.ts imports this file). */
 const TEAMMATES = ['alice', 'bob', 'carol'] as const

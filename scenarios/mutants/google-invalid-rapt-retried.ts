@@ -1,0 +1,40 @@
+import { createReferenceManager } from '../../src/manager/reference-manager.ts'
+import { providerClient } from '../../src/providers/index.ts'
+import { safeErrorCode } from '../../src/providers/wire.ts'
+import { defineMutant } from './mutant.ts'
+
+export const mutant = defineMutant({
+  id: 'google-invalid-rapt-retried',
+  title: "Google's invalid_rapt read as a passing problem",
+  change:
+    'A refresh refused with invalid_grant and error_subtype invalid_rapt (the Workspace reauthentication policy wants a new sign-in) is read as transient: the teammate is told to retry later, run after run, and never to reconnect.',
+  models:
+    'connectors.md root cause 9 (Google Workspace reauth invalid_rapt: openclaw/gogcli#338, salto-io/salto#5872) and section 4 "Workspace session control"',
+  targets: ['google'],
+  caughtBy: ['expiry-prompts-once', 'policy-sets-the-pace'],
+  createManager: (env) =>
+    createReferenceManager(env, {
+      parts: {
+        providerFor: (pack) => {
+          const client = providerClient(pack.provider)
+          return {
+            ...client,
+            parseTokenResponse(status, headers, body, nowMs) {
+              const subtype =
+                typeof body === 'object' && body !== null
+                  ? safeErrorCode((body as { error_subtype?: unknown }).error_subtype)
+                  : undefined
+              if (subtype === 'invalid_rapt' || subtype === 'rapt_required')
+                return {
+                  kind: 'failure',
+                  failure: { kind: 'transient', detail: `token endpoint answered ${subtype}` },
+                }
+              return client.parseTokenResponse(status, headers, body, nowMs)
+            },
+          }
+        },
+      },
+    }),
+})
+
+export const createManager = mutant.createManager

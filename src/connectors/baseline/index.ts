@@ -1,0 +1,27 @@
+/** The Baseline connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
+import { checkOptionKeys } from '../../../mocks/pack-option-parsing.ts'
+import { createBaselineMock } from '../../../mocks/spec/index.ts'
+import { baselineClient } from '../../providers/baseline.ts'
+import { baselineProfile, baselineRotating } from '../../suite/profiles/baseline.ts'
+import type { ConnectorRecord } from '../types.ts'
+
+export const baselineConnector: ConnectorRecord = {
+  id: 'baseline',
+  // The baseline takes no pack options: refuse any, so a typo never silently runs the default.
+  mock: {
+    create: (input) => {
+      checkOptionKeys('baseline', input.options, [])
+      return createBaselineMock(input)
+    },
+    quirks: [],
+  },
+  client: baselineClient,
+  profile: baselineProfile,
+  rotating: baselineRotating,
+  // the baseline's rotation is a policy the scenario chooses, so the manager learns it per grant.
+  rotation: 'unknown',
+  // its random policies have no documented schedule to restate.
+  paceScenarios: [],
+  // The source page names no unsupported setup.
+  unsupportedSetups: [],
+}

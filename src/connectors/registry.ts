@@ -1,0 +1,102 @@
+/**
+ * The one registry of connectors, keyed by provider id. It is a full `Record<ProviderId, ...>`, not a
+ * Partial: a provider id without a record, or a record without one of its parts, fails the
+ * typecheck. Everything that used to keep its own per-provider list reads it from here: the world's
+ * mock factories, the reference manager's client dialects and rotation knowledge, the suite's
+ * profiles, pace scenarios and rotating setups, the unsupported setups the pack validation refuses.
+ *
+ * Adding a connector: a mock folder (mocks/<p>/ with index.ts and quirks.ts), a client-side folder
+ * (src/connectors/<p>/index.ts: the record, with its dialect and profile), its id in ProviderId,
+ * one line below, and `npm run docs`. README "Add a provider" and docs/EXTENDING.md say the same.
+ */
+import { LabError } from '../errors.ts'
+import type { ProviderId } from '../manager/contract.ts'
+import type { ProviderProfile } from '../suite/profile-types.ts'
+import type { PackSpec } from '../world/types.ts'
+import { baselineConnector } from './baseline/index.ts'
+import { databricksConnector } from './databricks/index.ts'
+import { googleConnector } from './google/index.ts'
+import { jiraConnector } from './jira/index.ts'
+import { salesforceConnector } from './salesforce/index.ts'
+import { slackConnector } from './slack/index.ts'
+import type { ConnectorRecord, MockOption, UnsupportedSetup } from './types.ts'
+import { zendeskConnector } from './zendesk/index.ts'
+
+const BUILT_IN: Readonly<Record<ProviderId, ConnectorRecord>> = {
+  baseline: baselineConnector,
+  jira: jiraConnector,
+  slack: slackConnector,
+  salesforce: salesforceConnector,
+  google: googleConnector,
+  zendesk: zendeskConnector,
+  databricks: databricksConnector,
+}
+
+/** A record with what the registry derives from it, computed once. */
+export interface Connector extends ConnectorRecord {
+  /** The profile the suite runs: the record's profile with its pace scenarios and rotating setup. */
+  suiteProfile: ProviderProfile
+  /** The pack options the mock takes, from its quirk records. */
+  mockOptions: readonly MockOption[]
+}
+
+/** The pack options a connector's mock takes: the `option` of each of its quirk records. */
+export function mockOptionsOf(record: Pick<ConnectorRecord, 'mock'>): MockOption[] {
+  return record.mock.quirks.flatMap((q) =>
+    q.option
+      ? [{ name: q.option.name, values: q.option.values, default: q.option.default, quirk: q.id }]
+      : [],
+  )
+}
+
+function derive(record: ConnectorRecord): Connector {
+  const { rotating: _profileRotating, paceScenarios: _profilePace, ...profile } = record.profile
+  return {
+    ...record,
+    suiteProfile: {
+      ...profile,
+      provider: record.id,
+      ...(record.rotating !== null ? { rotating: record.rotating } : {}),
+      ...(record.paceScenarios.length > 0 ? { paceScenarios: record.paceScenarios } : {}),
+    },
+    mockOptions: mockOptionsOf(record),
+  }
+}
+
+const connectors = new Map<ProviderId, Connector>(
+  (Object.keys(BUILT_IN) as ProviderId[]).map((id) => [id, derive(BUILT_IN[id])]),
+)
+
+export function connector(id: ProviderId): Connector {
+  const found = connectors.get(id)
+  // Unreachable for a ProviderId while BUILT_IN is a full Record; kept for ids that arrive from data.
+  if (!found) throw new LabError('UNKNOWN_PROVIDER', `no connector record for provider "${id}"`)
+  return found
+}
+
+export function isConnectorId(id: string): id is ProviderId {
+  return connectors.has(id as ProviderId)
+}
+
+/** Every registered provider id, built-in ones first, in registry order. */
+export function connectorIds(): ProviderId[] {
+  return [...connectors.keys()]
+}
+
+/** The setup a pack is that its source does not support for actions, if any. */
+export function unsupportedSetupOf(pack: PackSpec): UnsupportedSetup | undefined {
+  if (!isConnectorId(pack.provider)) return undefined
+  return connector(pack.provider).unsupportedSetups.find((u) => u.matches(pack))
+}
+
+/**
+ * Registers an extra connector for the duration of a test (the made-up connector that proves a record
+ * is all a connector needs); returns the function that removes it again. Built-in ids are refused.
+ */
+export function registerConnectorForTest(record: ConnectorRecord): () => void {
+  if (connectors.has(record.id)) throw new LabError('USAGE', `connector "${record.id}" is already registered`)
+  connectors.set(record.id, derive(record))
+  return () => {
+    connectors.delete(record.id)
+  }
+}
