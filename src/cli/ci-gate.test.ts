@@ -81,7 +81,7 @@ describe('run --manager and reporters', () => {
     const { code, io, dir } = await cli(['run', '--seed', '3', ...FAST, '--report-dir', 'out'])
     expect(code).toBe(0)
     expect(io.stdout).toMatch(/admin-reset\s+baseline\s+pass/)
-    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['report.json', 'summary.md'])
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['report.json', 'summary.md', 'timeline.html'])
     const onlyTable = await cli([
       'run',
       '--seed',

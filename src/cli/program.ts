@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(
       new Option(
         '--reporter <names>',
-        `${REPORTERS.join(', ')}; comma-separated or repeated (default: pretty,json,markdown). pretty prints the table; json, junit and markdown write report.json, junit.xml and summary.md under --report-dir`,
+        `${REPORTERS.join(', ')}; comma-separated or repeated (default: pretty,json,markdown,html). pretty prints the table; json, junit, markdown and html write report.json, junit.xml, summary.md and timeline.html under --report-dir`,
       ).argParser(collect),
     )
     .option(
@@ -160,11 +160,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--call-timeout <ms>',
       `real-time limit for one call into --manager (default ${DEFAULT_CALL_TIMEOUT_MS})`,
     )
-    .action(async (file: string, opts: { manager?: string; callTimeout?: string }) => {
+    .option(
+      '--timeline <file>',
+      'where to write the timeline picture (default reports/latest/timelines/<file>.html)',
+    )
+    .action(async (file: string, opts: { manager?: string; callTimeout?: string; timeline?: string }) => {
       exitCode = await replayCommand(
         {
           file,
           ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+          ...(opts.timeline !== undefined ? { timelinePath: opts.timeline } : {}),
           ...parseCallTimeout(opts.callTimeout),
         },
         io,

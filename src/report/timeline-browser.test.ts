@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { brokenRule, busyDay } from './testing/timeline-traces.ts'
+import { brokenRule, busyDay, sixWeeks } from './testing/timeline-traces.ts'
 import { renderTimelineHtml } from './timeline-html.ts'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -48,6 +48,7 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       sections: [
         { title: 'a busy day on a rotating custom app', ...busy },
         { title: 'counterexample: silent-refresh', ...ce },
+        { title: 'six weeks on a 7-day refresh lifetime', ...(await sixWeeks()) },
       ],
     })
     const file = join(dir, 'timeline.html')
@@ -65,7 +66,7 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       const requested: string[] = []
       const failed: string[] = []
       context.on('request', (r) => requested.push(r.url()))
-      context.on('requestfailed', (r) => failed.push(r.url()))
+      context.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`.trim()))
       const page = await context.newPage()
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
@@ -97,6 +98,21 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       expect(await page.locator('.legend .legend-item').count()).toBeGreaterThanOrEqual(12)
       await expect.poll(() => page.locator('#timeline-0 .badge').textContent()).toContain('triage:')
 
+      // A long horizon: one mark per run, prompts once a week, and time labels that never overlap.
+      expect(await page.locator('#timeline-2 .mark[data-kind="run"]').count()).toBe(42)
+      const weekly = await page.locator('#timeline-2 .mark[data-kind="run"][data-tone="prompt"]').count()
+      expect(weekly).toBeGreaterThanOrEqual(5)
+      expect(weekly).toBeLessThanOrEqual(6)
+      const ticks = await page
+        .locator('#timeline-2 .tick')
+        .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]))
+      expect(ticks.length).toBeGreaterThan(5)
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]![0]).toBeGreaterThan(ticks[i - 1]![1])
+
+      // Hovering a mark shows its detail too.
+      await page.locator('#timeline-0 .mark[data-kind="world"]').first().hover()
+      expect(await page.locator('#detail pre').textContent()).toContain('fault(')
+
       // Click the broken step: the detail panel says which rule broke and why.
       await page.locator('#timeline-1 .mark.is-broken').click()
       const detail = await page.locator('#detail pre').textContent()
@@ -110,6 +126,28 @@ describe.skipIf(!available)(`timeline.html in headless chromium${why}`, () => {
       expect(errors).toEqual([])
       expect(failed).toEqual([])
       expect(requested).toEqual([url])
+
+      // Controls: the request log does see a fetch (a page without the CSP that loads an image), and
+      // the page's CSP blocks one before it leaves (chromium reports it, failed with "csp"), even if
+      // a value in the page managed to become markup.
+      await context.route('http://127.0.0.1:9/**', (route) => route.abort())
+      const probe = '<img src="http://127.0.0.1:9/probe.png" alt="">'
+      const csp = /<meta http-equiv="Content-Security-Policy"[^>]*>/
+      expect(html).toMatch(csp)
+      const open = join(dir, 'no-csp.html')
+      const guarded = join(dir, 'with-csp.html')
+      await writeFile(open, html.replace(csp, '').replace('<main>', `<main>${probe}`))
+      await writeFile(guarded, html.replace('<main>', `<main>${probe}`))
+      requested.length = 0
+      const control = await context.newPage()
+      await control.goto(pathToFileURL(open).href, { waitUntil: 'load' })
+      expect(requested).toContain('http://127.0.0.1:9/probe.png')
+      expect(failed.filter((f) => f.startsWith('http://127.0.0.1:9/probe.png'))).not.toContain(
+        'http://127.0.0.1:9/probe.png csp',
+      )
+      failed.length = 0
+      await control.goto(pathToFileURL(guarded).href, { waitUntil: 'load' })
+      await expect.poll(() => failed).toEqual(['http://127.0.0.1:9/probe.png csp'])
     } finally {
       await context.close()
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { brokenRule, busyDay, morningLoop } from './testing/timeline-traces.ts'
+import { brokenRule, busyDay, morningLoop, roughNight } from './testing/timeline-traces.ts'
 import { renderTimelineHtml } from './timeline-html.ts'
 import { renderTimelineMarkdown } from './timeline-markdown.ts'
 import { buildTimelineModel, FOLD_AFTER_MS } from './timeline-model.ts'
@@ -30,6 +30,20 @@ describe('timeline model', () => {
       'alice@crm',
       'bob@crm',
     ])
+  })
+
+  it('draws lost answers, crashes and store outages', async () => {
+    const { org, trace } = await roughNight()
+    const model = buildTimelineModel({ title: 'rough night', org, trace })
+    const labels = model.marks.map((m) => `${m.lane} ${m.kind}:${m.tone} ${m.label}`)
+    expect(labels).toContain('source:crm world:event fault: token commit then drop')
+    expect(labels).toContain('alice@crm refresh:lost refresh answer lost')
+    expect(labels).toContain('manager world:event store fails writes')
+    expect(labels).toContain('manager world:event P1 crashed')
+    // One manager process (instance 1 is process 0 again), so the crash takes both runs with it.
+    expect(labels).toContain('alice@crm run:error crashed on P0')
+    expect(labels).toContain('bob@crm run:error crashed on P1')
+    expect(labels).toContain('bob@crm run:retry retry later')
   })
 
   it('folds waits longer than six hours and keeps shorter ones to scale', async () => {
@@ -87,7 +101,18 @@ describe('timeline model', () => {
     )
     const page = {
       title: 'leak at_7',
-      sections: [{ title: 'rt_9 here', org, trace: leaky, secrets: ['s3cr3t-value'] }],
+      sections: [
+        {
+          title: 'rt_9 here',
+          org,
+          trace: leaky,
+          secrets: ['s3cr3t-value'],
+          log: {
+            title: 'what the suite saw',
+            lines: ['+0s run(alice, crm) -> blocked(admin: s3cr3t-value at_41)'],
+          },
+        },
+      ],
     }
     for (const text of [renderTimelineHtml(page), renderTimelineMarkdown(page)]) {
       for (const secret of ['at_41', 'xoxb-1-abc', 's3cr3t-value', 'at_7', 'rt_9'])
@@ -111,6 +136,19 @@ describe('timeline HTML', () => {
     expect(html).toContain('class="legend"')
     expect(html).toContain('data-lane="alice@crm"')
     expect(html).toContain('triage: ')
+  })
+
+  it('folds a text log under the picture when one is given', async () => {
+    const { org, trace } = await busyDay()
+    const html = renderTimelineHtml({
+      title: 't',
+      sections: [
+        { title: 's', org, trace, log: { title: 'what the suite saw', lines: ['line one', 'line two'] } },
+      ],
+    })
+    expect(html).toContain(
+      '<details class="log"><summary>what the suite saw</summary><pre>line one\nline two</pre></details>',
+    )
   })
 
   it('escapes markup that came from the trace', async () => {

@@ -27,6 +27,8 @@ const LANE_H = 36
 const SLOT_W = 42
 const FOLD_W = 54
 const MAX_GAP_W = 42
+const TICK_SPACING = 72
+const GAP_LABEL_SPACING = 36
 
 export const TONE_COLORS: Record<MarkTone, string> = {
   ok: '#2e9e5b',
@@ -50,7 +52,7 @@ const LEGEND: Array<{ kind: TimelineMark['kind']; tone: MarkTone; text: string; 
   { kind: 'refresh', tone: 'error', text: 'refresh refused' },
   { kind: 'refresh', tone: 'lost', text: 'refresh answer lost' },
   { kind: 'connect', tone: 'ok', text: 'Connect' },
-  { kind: 'connect', tone: 'admin', text: 'Connect failed' },
+  { kind: 'connect', tone: 'admin', text: 'Connect failed (coloured by its outcome)' },
   {
     kind: 'world',
     tone: 'event',
@@ -121,6 +123,8 @@ function renderSection(model: TimelineModel, index: number): string {
       return `<g class="lane-label" data-lane="${esc(l.id)}" data-lane-kind="${l.kind}"><rect class="lane-bg lane-${l.kind}" x="0" y="${y}" width="${LABEL_W}" height="${LANE_H}"/><text x="10" y="${y + LANE_H / 2 + 4}">${esc(l.label)}</text></g>`
     })
     .join('')
+  // Labels that would overlap their left neighbour are left out (the detail of every mark still says when it happened).
+  let lastGapLabel = -Infinity
   const gapMarks = gaps
     .map((g) => {
       const mid = g.x + g.w / 2
@@ -128,15 +132,22 @@ function renderSection(model: TimelineModel, index: number): string {
       const zig = g.folded
         ? `<path class="fold" d="M${mid - 5} ${HEAD_H - 6} l6 -8 M${mid + 1} ${HEAD_H - 6} l6 -8"/><line class="fold-band" x1="${mid}" x2="${mid}" y1="${HEAD_H}" y2="${height}"/>`
         : ''
-      return `<g class="gap${g.folded ? ' folded' : ''}" data-gap-ms="${g.gapMs}">${zig}<text class="gap-label" x="${mid}" y="${HEAD_H - 18}" text-anchor="middle">${esc(label)}</text><title>${esc(`${label} of world time${g.folded ? ' (folded: not to scale)' : ''}`)}</title></g>`
+      const roomy = mid - lastGapLabel >= GAP_LABEL_SPACING
+      if (roomy) lastGapLabel = mid
+      const text = roomy
+        ? `<text class="gap-label" x="${mid}" y="${HEAD_H - 18}" text-anchor="middle">${esc(label)}</text>`
+        : ''
+      return `<g class="gap${g.folded ? ' folded' : ''}" data-gap-ms="${g.gapMs}">${zig}${text}<title>${esc(`${label} of world time${g.folded ? ' (folded: not to scale)' : ''}`)}</title></g>`
     })
     .join('')
+  let lastTick = -Infinity
   const ticks = model.slots
-    .map((s, i) =>
-      s.gapMs > 0 || i === 0
-        ? `<text class="tick" x="${xs[i]}" y="${HEAD_H - 4}" text-anchor="middle">${esc(s.at.replace(/^day /, 'd'))}</text>`
-        : '',
-    )
+    .map((s, i) => {
+      const x = xs[i] ?? 0
+      if (!(s.gapMs > 0 || i === 0) || x - lastTick < TICK_SPACING) return ''
+      lastTick = x
+      return `<text class="tick" x="${x}" y="${HEAD_H - 4}" text-anchor="middle">${esc(s.at.replace(/^day /, 'd'))}</text>`
+    })
     .join('')
   const marks = model.marks.map((m) => renderMark(m, xs, laneY)).join('')
   const verdict = model.triage.verdict
@@ -153,6 +164,7 @@ ${model.broken.length > 0 ? `<ul class="broken-rules">${model.broken.map((b) => 
 <svg class="labels" xmlns="http://www.w3.org/2000/svg" width="${LABEL_W}" height="${height}" role="img" aria-label="lanes">${labels}</svg>
 <div class="scroll"><svg class="lanes" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(`timeline of ${model.slots.length} steps`)}">${rows}${gapMarks}${ticks}${marks}</svg></div>
 </div>
+${model.log ? `<details class="log"><summary>${esc(model.log.title)}</summary><pre>${esc(model.log.lines.join('\n'))}</pre></details>` : ''}
 </section>`
 }
 
@@ -289,6 +301,8 @@ h2{font-size:16px;margin:0 0 8px}
 .mark:hover circle,.mark:hover path,.mark:hover rect,.mark:focus circle,.mark:focus path,.mark:focus rect{filter:brightness(1.15);stroke:#0969da;stroke-width:2}
 #detail{position:fixed;right:16px;bottom:16px;width:min(560px,90vw);max-height:40vh;overflow:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;box-shadow:0 4px 14px rgba(0,0,0,.12);font-size:12px}
 #detail pre{white-space:pre-wrap;margin:4px 0 0;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
+.log{margin-top:8px;font-size:12px}
+.log pre{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
 .empty{font-size:14px;color:#57606a}
 `
 

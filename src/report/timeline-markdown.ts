@@ -87,8 +87,11 @@ function section(model: TimelineModel): string[] {
       count++
     }
     const runs = marks.filter((m) => m.kind === 'run')
+    // Trouble: runs that were blocked, told to retry or failed, and Connects that did not connect.
     const trouble = marks.filter(
-      (m) => (m.kind === 'run' || m.kind === 'connect') && m.tone !== 'ok' && m.tone !== 'prompt',
+      (m) =>
+        (m.kind === 'run' && m.tone !== 'ok' && m.tone !== 'prompt') ||
+        (m.kind === 'connect' && m.tone !== 'ok'),
     ).length
     out.push(
       `| ${cell(lane.label)} | ${strip ? `\`${strip}\`` : ''} | ${runs.length} | ${runs.filter((m) => m.tone === 'ok').length} | ${

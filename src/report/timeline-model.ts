@@ -75,6 +75,8 @@ export interface TimelineModel {
   /** Rules broken in this trace, as `rule: because` lines. */
   broken: string[]
   notes: string[]
+  /** A text log shown folded under the picture (e.g. what the suite saw when the file did not reproduce). */
+  log?: { title: string; lines: string[] }
 }
 
 export interface TimelineInput {
@@ -84,6 +86,7 @@ export interface TimelineInput {
   violations?: readonly Violation[]
   /** Extra lines under the title (e.g. "reproduced from the written file"). */
   notes?: string[]
+  log?: { title: string; lines: string[] }
   /** Secret values known to the caller (redacted by value as well as by shape). */
   secrets?: readonly string[]
 }
@@ -157,6 +160,7 @@ export function buildTimelineModel(input: TimelineInput): TimelineModel {
     triage: summarizeTriage(trace, org, clean),
     broken: (input.violations ?? []).map((v) => clean(`${v.rule}: ${v.because}`)),
     notes: (input.notes ?? []).map(clean),
+    ...(input.log ? { log: { title: clean(input.log.title), lines: input.log.lines.map(clean) } } : {}),
   }
 }
 
@@ -273,12 +277,13 @@ const TONE_WORDS: Record<MarkTone, string> = {
 
 function resultMark(lane: string, kind: 'run' | 'connect', result: StepResult): RawMark {
   const tone = toneOf(result)
-  const label =
-    kind === 'connect'
-      ? tone === 'ok'
-        ? 'Connect'
-        : `Connect ${TONE_WORDS[tone]}`
-      : TONE_WORDS[tone] || 'run'
+  const words =
+    result.kind === 'crashed'
+      ? 'crashed'
+      : result.kind === 'manager_error'
+        ? 'manager error'
+        : TONE_WORDS[tone]
+  const label = kind === 'connect' ? (tone === 'ok' ? 'Connect' : `Connect ${words}`) : words || 'run'
   return { lane, kind, tone, label, detail: [`${kind}: ${formatResult(result) || 'no result'}`], order: 1 }
 }
 

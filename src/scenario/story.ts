@@ -30,7 +30,11 @@ function sourceWords(step: TraceStep, pack: string): string[] {
   for (const r of step.requests) {
     if (r.pack !== pack) continue
     if (r.fault === 'commit_then_drop' || r.fault === 'connection_reset') {
-      words.push(r.fault === 'commit_then_drop' ? `${r.endpoint} answer lost on the way back` : `${r.endpoint} connection reset`)
+      words.push(
+        r.fault === 'commit_then_drop'
+          ? `${r.endpoint} answer lost on the way back`
+          : `${r.endpoint} connection reset`,
+      )
     } else if (r.endpoint === 'token' && r.grantType === 'refresh_token') {
       const failed = r.status >= 400 || r.error !== undefined
       words.push(failed ? `refresh rejected (${r.error ?? r.status})` : 'refreshed')

@@ -5,6 +5,7 @@ import { replayScenario } from '../../scenario/replay.ts'
 import { renderTrace } from '../../suite/counterexample.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { scenarioManager } from './scenario.ts'
+import { scenarioSection, writeScenarioTimeline } from './timeline-output.ts'
 
 export interface ReplayCommandOptions {
   file: string
@@ -13,6 +14,8 @@ export interface ReplayCommandOptions {
   /** For tests: a manager instead of a module path. */
   createManager?: CreateManager
   managerLabel?: string
+  /** Where to write the timeline picture (default reports/latest/timelines/<file>.html). */
+  timelinePath?: string
 }
 
 /**
@@ -73,5 +76,15 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     )
   }
   io.out(`${redactSecrets(lines.join('\n'))}\n`)
+  const picture = await writeScenarioTimeline(
+    label,
+    {
+      title: `reconnect-lab timeline: ${label}`,
+      subtitle: [`manager ${managerLabel}`],
+      sections: [scenarioSection(definition.title ?? label, scenario.org, replay)],
+    },
+    { cwd: io.cwd, ...(options.timelinePath !== undefined ? { target: options.timelinePath } : {}) },
+  )
+  io.err(`timeline: ${picture}\n`)
   return broken.length > 0 || replay.crash ? EXIT_RULE_FAILED : EXIT_OK
 }

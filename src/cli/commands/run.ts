@@ -15,6 +15,7 @@ import { renderJsonReport } from '../../report/json.ts'
 import { renderJunitReport } from '../../report/junit.ts'
 import { renderMarkdownSummary } from '../../report/markdown.ts'
 import { renderPrettyReport } from '../../report/pretty.ts'
+import { renderTimelineMarkdown } from '../../report/timeline-markdown.ts'
 import type { RuleId } from '../../rules/types.ts'
 import { counterexampleFile } from '../../scenario/counterexample-file.ts'
 import { type ConformanceReport, runConformance, TOOL_NAME, TOOL_VERSION } from '../../suite/conformance.ts'
@@ -22,18 +23,24 @@ import { profiledProviders } from '../../suite/profiles.ts'
 import { type CliIo, EXIT_NOTHING_CHECKED, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { ensureWritableDir, ensureWritableFile } from '../output-paths.ts'
 import { createProgress } from '../progress.ts'
+import { runTimelinePage, TIMELINE_FILE, writeRunTimeline } from './timeline-output.ts'
 
-export const REPORTERS = ['pretty', 'json', 'junit', 'markdown'] as const
+export const REPORTERS = ['pretty', 'json', 'junit', 'markdown', 'html'] as const
 export type ReporterName = (typeof REPORTERS)[number]
 
 /**
  * Without --reporter, a run prints the table and writes the canonical report.json and summary.md
  * (what `npm start` promises); an explicit --reporter list replaces this set.
  */
-export const DEFAULT_REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'markdown']
+export const DEFAULT_REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'markdown', 'html']
 
 /** Where each file reporter writes, under --report-dir. */
-export const REPORT_FILES = { json: 'report.json', junit: 'junit.xml', markdown: 'summary.md' } as const
+export const REPORT_FILES = {
+  json: 'report.json',
+  junit: 'junit.xml',
+  markdown: 'summary.md',
+  html: TIMELINE_FILE,
+} as const
 export const COUNTEREXAMPLE_DIR = 'counterexamples'
 
 export interface RunCommandOptions {
@@ -127,6 +134,21 @@ export async function runCommand(
   }
 
   const written: string[] = []
+  // The timeline picture of every counterexample file, replayed from the file (html; its summary goes into summary.md).
+  const timeline =
+    reporters.has('html') || (reporters.has('markdown') && files.length > 0)
+      ? await runTimelinePage(withSuiteLines(files, conformance), {
+          reportDir: dir,
+          reportLabel: options.reportDir,
+          createManager,
+          manager: managerLabel,
+          seed,
+        })
+      : undefined
+  if (timeline && reporters.has('html')) {
+    await writeRunTimeline(dir, timeline)
+    written.push(REPORT_FILES.html)
+  }
   if (reporters.has('json')) {
     await writeFile(join(dir, REPORT_FILES.json), renderJsonReport(report))
     written.push(REPORT_FILES.json)
@@ -134,7 +156,9 @@ export async function runCommand(
   if (reporters.has('markdown')) {
     await writeFile(
       join(dir, REPORT_FILES.markdown),
-      renderMarkdownSummary(report) + (gate ? renderGateMarkdown(gate) : ''),
+      renderMarkdownSummary(report) +
+        (gate ? renderGateMarkdown(gate) : '') +
+        (files.length > 0 && timeline ? `\n${renderTimelineMarkdown(timeline)}` : ''),
     )
     written.push(REPORT_FILES.markdown)
   }
@@ -178,6 +202,18 @@ export async function runCommand(
     return { exitCode: EXIT_NOTHING_CHECKED, report }
   }
   return { exitCode: EXIT_OK, report }
+}
+
+/** Each written file with the suite's own lines for its failure (the picture shows them when the file did not reproduce). */
+function withSuiteLines(
+  files: NonNullable<RunReport['counterexampleFiles']>,
+  report: ConformanceReport,
+): Array<(typeof files)[number] & { lines?: readonly string[] }> {
+  return files.map((f) => {
+    const lines = report.rules.find((r) => r.id === f.rule && r.provider === f.provider)?.counterexample
+      ?.lines
+    return lines ? { ...f, lines } : f
+  })
 }
 
 /** Replaces the counterexample files of a previous run with this run's, each proven by a replay from the file. */

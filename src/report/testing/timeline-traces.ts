@@ -118,3 +118,60 @@ export function brokenRule(): Promise<PlayedTimeline> {
     ['silent-refresh'],
   )
 }
+
+/** Six weeks of daily runs on a 7-day refresh lifetime, clicking Connect whenever prompted (a policy-sets-the-pace horizon). */
+export async function sixWeeks(): Promise<PlayedTimeline> {
+  const org: OrgSpec = {
+    teammates: ['alice'],
+    packs: [
+      {
+        id: 'lake',
+        provider: 'baseline',
+        setup: 'custom',
+        policy: { accessTokenTtlMs: HOUR_MS, refreshAbsoluteTtlMs: 7 * DAY_MS, refreshIdleTtlMs: null },
+      },
+    ],
+  }
+  const run = await playScripted({
+    org,
+    createManager: createReferenceManager,
+    rules: [],
+    async script(step) {
+      await step({ type: 'connect', teammate: 'alice', pack: 'lake' })
+      for (let day = 0; day < 42; day++) {
+        const result = await step({ type: 'run', teammate: 'alice', pack: 'lake' })
+        if (result.kind === 'outcome' && result.outcome.kind === 'connect_required')
+          await step({ type: 'connect', teammate: 'alice', pack: 'lake' })
+        await step({ type: 'advance', ms: DAY_MS })
+      }
+    },
+  })
+  return { org, trace: run.trace, violations: run.violations }
+}
+
+/** Lost answers and dying processes: a refresh answer dropped after the source committed it, a crash mid-run, a store outage. */
+export function roughNight(): Promise<PlayedTimeline> {
+  return play(
+    rotating,
+    [
+      { type: 'connect', teammate: 'alice', pack: 'crm' },
+      { type: 'connect', teammate: 'bob', pack: 'crm' },
+      { type: 'advance', ms: 2 * HOUR_MS },
+      { type: 'fault', pack: 'crm', endpoint: 'token', fault: { kind: 'commit_then_drop' }, times: 1 },
+      { type: 'run', teammate: 'alice', pack: 'crm' },
+      { type: 'store_fault', failures: 1 },
+      { type: 'advance', ms: 2 * HOUR_MS },
+      {
+        type: 'concurrent_runs',
+        runs: [
+          { teammate: 'alice', pack: 'crm', instance: 0 },
+          { teammate: 'bob', pack: 'crm', instance: 1 },
+        ],
+        crash: 1,
+        crashAtIo: 2,
+      },
+      { type: 'run', teammate: 'bob', pack: 'crm' },
+    ],
+    createReferenceManager,
+  )
+}
