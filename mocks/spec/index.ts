@@ -36,6 +36,7 @@ export interface SpecMockOptions extends MockOptions {
   /** The provider's own defaults, layered over BASELINE_DEFAULT_POLICY and under `policy`. */
   providerPolicy?: Partial<TokenPolicy>
   tokenBodyFormats?: BodyFormat[]
+  inferGrantType?: (params: Readonly<Record<string, string>>) => string | undefined
   hooks?: CoreHooks
   classify?: (path: string) => RecordedEndpoint | undefined
   realm?: string
@@ -152,6 +153,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     clock,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     tokenBodyFormats: options.tokenBodyFormats ?? ['form'],
+    ...(options.inferGrantType ? { inferGrantType: options.inferGrantType } : {}),
     ...(options.classify ? { classify: options.classify } : {}),
     ...(options.realm ? { realm: options.realm } : {}),
     ...(options.apiRequiredScope ? { apiRequiredScope: options.apiRequiredScope } : {}),

@@ -7,7 +7,7 @@ import { createJiraMockFromInput } from '../../mocks/jira/index.ts'
 import { createSlackMockFromInput } from '../../mocks/slack/index.ts'
 import { createSalesforceMockFromInput } from '../../mocks/salesforce/index.ts'
 import { createGoogleMockFromInput } from '../../mocks/google/index.ts'
-import type { MockProvider, TokenPolicy } from '../../mocks/types.ts'
+import type { MockProvider, MockRuntimeOptions, TokenPolicy } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import { LabError } from './errors.ts'
 
@@ -25,6 +25,8 @@ export interface MockFactoryInput {
    * approval). The mock blocks Connect in its own dialect until `control.approve(APP_APPROVAL_KEY)`.
    */
   approvalRequired?: boolean
+  /** How the mock runs (serve: RS256 signing, request-log size, default login); scenarios leave it unset. */
+  runtime?: MockRuntimeOptions
 }
 
 /** The approval key a provider mock's consent gate checks when `approvalRequired` is set. */
@@ -34,7 +36,7 @@ export type MockFactory = (input: MockFactoryInput) => MockProvider
 
 /** Server-side mock per provider. Connector mocks register here as they land. */
 const factories: Partial<Record<ProviderId, MockFactory>> = {
-  baseline: (input) => createBaselineMock(input),
+  baseline: (input) => createBaselineMock({ ...input, ...input.runtime }),
   zendesk: (input) => createZendeskMockFromInput(input),
   databricks: (input) => createDatabricksMockFromInput(input),
   jira: (input) => createJiraMockFromInput(input),
