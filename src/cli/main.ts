@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto'
 import { startStopwatch } from '../clock.ts'
 import { redactSecrets } from '../redact.ts'
 import type { CliIo } from './io.ts'
+import { isolateProcess } from './isolation.ts'
 import { runCli } from './program.ts'
 
 const elapsed = startStopwatch()
@@ -24,13 +25,16 @@ const io: CliIo = {
     }),
 }
 
+// Manager modules load into this process: they must not be able to end it, or end it as a pass.
+const isolation = isolateProcess(process, (text) => process.stderr.write(text))
 try {
-  process.exitCode = await runCli(process.argv.slice(2), io)
+  process.exitCode = isolation.finish(await runCli(process.argv.slice(2), io))
 } catch (error) {
   // A bug in reconnect-lab itself: say so plainly, keep the stack (it is ours, not the user's), hide secrets.
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
   process.stderr.write(
     `reconnect-lab: internal error, please report it with the command you ran:\n${redactSecrets(detail)}\n`,
   )
+  isolation.finish(3)
   process.exitCode = 3
 }

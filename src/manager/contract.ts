@@ -115,6 +115,23 @@ export interface TokenManager {
   clearCredentials(teammate: string, packId: string): Promise<void>
   /** The admin console's "update client secret" for a custom pack. */
   updateClientSecret(packId: string, secret: string): Promise<void>
+  /**
+   * Optional: the harness drops this instance (its simulated process ended, or the timeline is over)
+   * and will not call it again. Release per-instance resources here (timers, AsyncLocalStorage,
+   * connections); the harness creates thousands of instances per run.
+   */
+  dispose?(): void | Promise<void>
+  /**
+   * Optional background work (refresh ahead of idle expiry, a keep-alive): while virtual time
+   * advances, the world calls `tick()` every `everyMs` of the manager's clock, outside any run.
+   */
+  background?: BackgroundHook
+}
+
+/** A schedule the manager declares and the work the world runs on it. */
+export interface BackgroundHook {
+  everyMs: number
+  tick(): Promise<void>
 }
 
 export type CreateManager = (env: ManagerEnv) => TokenManager

@@ -173,6 +173,14 @@ function managerProblem(value: unknown): string | undefined {
   const missing = METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function')
   if (missing.length > 0)
     return `the TokenManager it returned has no method${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (a TokenManager has ${METHODS.join(', ')})`
+  const { dispose, background } = value as Record<string, unknown>
+  if (dispose !== undefined && typeof dispose !== 'function') return 'its dispose is not a function'
+  if (background !== undefined) {
+    const b = background as Record<string, unknown> | null
+    const every = b?.['everyMs']
+    if (typeof b?.['tick'] !== 'function' || typeof every !== 'number' || !(every >= 60_000))
+      return 'its background must be { everyMs: number >= 60000, tick(): Promise<void> }'
+  }
   return undefined
 }
 
@@ -288,7 +296,22 @@ export function guardManager(create: CreateManager, options: GuardOptions): Crea
       }
     const anything = () => undefined
 
+    const background = manager.background
     return {
+      ...(typeof manager.dispose === 'function'
+        ? {
+            dispose: () =>
+              call('dispose', '', async () => manager.dispose?.(), anything).then(() => undefined),
+          }
+        : {}),
+      ...(background !== undefined
+        ? {
+            background: {
+              everyMs: background.everyMs,
+              tick: () => call('background.tick', '', () => background.tick(), anything),
+            },
+          }
+        : {}),
       run: (teammate, packId, callApi) =>
         call<Outcome>(
           'run',

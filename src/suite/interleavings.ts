@@ -27,7 +27,7 @@ import type {
   Violation,
 } from '../rules/types.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
-import { createWorld } from '../world/world.ts'
+import { createWorld, type World } from '../world/world.ts'
 import { setupEvents } from './check-provider.ts'
 import type { Counterexample } from './counterexample.ts'
 import { renderInterleaving } from './interleavings-render.ts'
@@ -275,6 +275,19 @@ async function play(
       return scheduler.schedule(Promise.resolve(), label).then(() => undefined)
     },
   })
+  try {
+    return await playIn(world, scheduler, scenario, rules)
+  } finally {
+    await world.close()
+  }
+}
+
+async function playIn(
+  world: World,
+  scheduler: fc.Scheduler,
+  scenario: InterleavingScenario,
+  rules: readonly RuleDefinition[],
+): Promise<Played> {
   const oracle = new Oracle(scenario.org)
   let concurrent = false
   for (const event of [...setupEvents(scenario.org), ...scenario.events]) {

@@ -81,15 +81,19 @@ export async function replayTimeline(
   options: SimulationOptions & { events: readonly TimelineEvent[] },
 ): Promise<ReplayResult> {
   const sim = createSimulation(options)
-  for (const event of options.events) {
-    try {
-      await playAndJudge(sim, event)
-    } catch (error) {
-      if (error instanceof RuleViolationError) {
-        return { trace: sim.world.trace, violations: error.violations, stoppedAt: error.step.index }
+  try {
+    for (const event of options.events) {
+      try {
+        await playAndJudge(sim, event)
+      } catch (error) {
+        if (error instanceof RuleViolationError) {
+          return { trace: sim.world.trace, violations: error.violations, stoppedAt: error.step.index }
+        }
+        throw error
       }
-      throw error
     }
+    return { trace: sim.world.trace, violations: [] }
+  } finally {
+    await sim.world.close()
   }
-  return { trace: sim.world.trace, violations: [] }
 }

@@ -69,6 +69,9 @@ export class World {
   private readonly mockQueues = new Map<MockProvider, Promise<unknown>>()
   private readonly clientPolicies = new Map<string, { rotation: boolean; reuseLeewayMs: number }>()
   private managers: TokenManager[] = []
+  private disposals: Promise<unknown>[] = []
+  /** When each instance's background hook is due next (world clock), once it has one. */
+  private readonly nextTick = new Map<number, number>()
   private readonly startMs: number
   readonly org: OrgSpec
 
@@ -188,7 +191,7 @@ export class World {
 
     switch (event.type) {
       case 'advance':
-        this.clock.advance(event.ms)
+        await this.advance(event.ms)
         break
       case 'run':
         result = await this.runOn(0, event.teammate, event.pack)
@@ -260,6 +263,8 @@ export class World {
       case 'restart_manager':
         // A restart is a crash of every process between steps: memory is lost, the store survives.
         for (let i = 0; i < this.managers.length; i++) this.io.kill(i)
+        for (const manager of this.managers) this.drop(manager)
+        this.nextTick.clear()
         this.managers = this.createManagers()
         break
       case 'approve_app':
@@ -302,6 +307,38 @@ export class World {
     return step
   }
 
+  /**
+   * Moves time forward by `ms`. Managers that declared a background hook get `tick()` at every
+   * multiple of their `everyMs` on the way (counted from their creation), outside any run, with the
+   * clock set to that instant; without hooks this is one jump, so a 365-day horizon costs nothing.
+   */
+  private async advance(ms: number): Promise<void> {
+    const end = this.clock.now() + ms
+    for (;;) {
+      let next = Number.POSITIVE_INFINITY
+      for (const [i, manager] of this.managers.entries()) {
+        if (manager.background === undefined) continue
+        const due = this.nextTick.get(i) ?? this.clock.now() + manager.background.everyMs
+        this.nextTick.set(i, due)
+        next = Math.min(next, due)
+      }
+      if (next > end) break
+      this.clock.set(Math.max(next, this.clock.now()))
+      const due = [...this.managers.entries()].filter(([i]) => this.nextTick.get(i) === next)
+      await Promise.all(
+        due.map(async ([i, manager]) => {
+          this.nextTick.set(i, next + (manager.background?.everyMs ?? Number.POSITIVE_INFINITY))
+          try {
+            await manager.background?.tick()
+          } catch {
+            // Background work is best effort, as in production: a failed tick shows in the next run.
+          }
+        }),
+      )
+    }
+    this.clock.set(Math.max(end, this.clock.now()))
+  }
+
   /** A run on one instance's current process; `crashed` if that process dies before answering. */
   private async runOn(instance: number, teammate: string, packId: string): Promise<StepResult> {
     const proc = this.io.current(instance)
@@ -327,7 +364,26 @@ export class World {
   /** Instance `instance`'s process dies; a fresh one (empty memory, same store) takes its place. */
   private restart(instance: number): void {
     this.io.kill(instance)
+    this.drop(this.managers[instance])
+    this.nextTick.delete(instance)
     this.managers[instance] = this.createManager(instance)
+  }
+
+  /** The harness will not call `manager` again: let it release what it holds (its dispose, if any). */
+  private drop(manager: TokenManager | undefined): void {
+    if (manager?.dispose === undefined) return
+    const disposing = Promise.resolve()
+      .then(() => manager.dispose?.())
+      .catch(() => undefined)
+    this.disposals.push(disposing)
+  }
+
+  /** The world is over: every live instance is dropped (disposed) and their disposals awaited. */
+  async close(): Promise<void> {
+    for (const manager of this.managers) this.drop(manager)
+    this.managers = []
+    await Promise.all(this.disposals)
+    this.disposals = []
   }
 
   private async run(
