@@ -118,8 +118,14 @@ export function createMockControl(deps: ControlDeps): MockControl {
     policy: store.policyFor(client.clientId),
     pkce: deps.clientPkce.get(client.clientId) ?? deps.defaultPkce,
   })
-  const checkEffective = (base: TokenPolicy, patch: Partial<TokenPolicy>): void =>
-    deps.checkPolicy?.(resolvePolicy(base, patch), patch)
+  const checkEffective = (base: TokenPolicy, patch: Partial<TokenPolicy>): void => {
+    try {
+      deps.checkPolicy?.(resolvePolicy(base, patch), patch)
+    } catch (error) {
+      // Whatever the provider's rule throws is a refusal of the caller's input, never a 500.
+      throw new ControlError(error instanceof Error ? error.message : String(error))
+    }
+  }
 
   return {
     createClient(input) {

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../src/clock.ts'
 import type { IdSource } from '../src/ids.ts'
-import type { TokenPolicy } from './types.ts'
+import type { MockRuntimeOptions, TokenPolicy } from './types.ts'
 
 export interface MockFactoryInput {
   clock: Clock
@@ -20,6 +20,8 @@ export interface MockFactoryInput {
    * approval). The mock blocks Connect in its own dialect until `control.approve(APP_APPROVAL_KEY)`.
    */
   approvalRequired?: boolean
+  /** How the mock runs (serve: RS256 signing, request-log size, default login); scenarios leave it unset. */
+  runtime?: MockRuntimeOptions
 }
 
 /** The approval key a provider mock's consent gate checks when `approvalRequired` is set. */

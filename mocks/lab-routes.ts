@@ -77,7 +77,16 @@ export function mountLabRoutes(app: Hono, base: string, control: MockControl): v
       if (!Array.isArray(redirectUris)) throw new LabBodyError('redirectUris must be an array of URLs')
       const clientId = optionalStr(body, 'clientId')
       const clientSecret = optionalStr(body, 'clientSecret')
+      const pkce = body['pkce']
+      if (pkce !== undefined && pkce !== 'required' && pkce !== 'optional')
+        throw new LabBodyError("pkce must be 'required' or 'optional'")
+      for (const key of Object.keys(body))
+        if (!['redirectUris', 'clientId', 'clientSecret', 'policy', 'pkce'].includes(key))
+          throw new LabBodyError(
+            `${key}: unknown field (known: redirectUris, clientId, clientSecret, policy, pkce)`,
+          )
       const input: CreateClientInput = {
+        ...(pkce === undefined ? {} : { pkce }),
         redirectUris: redirectUris as string[],
         ...(clientId === undefined ? {} : { clientId }),
         ...(clientSecret === undefined ? {} : { clientSecret }),

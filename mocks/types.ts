@@ -192,7 +192,17 @@ export interface MockControl {
   reset(): void
 }
 
-export interface MockOptions {
+/** How a mock runs, as opposed to what it plays: serve sets these, scenarios keep the defaults. */
+export interface MockRuntimeOptions {
+  /** Who auto-consent signs in when /authorize carries no login_hint (default `teammate`). */
+  defaultLogin?: string
+  /** How JWTs (access tokens where the provider's are JWTs, id_tokens) are signed; see mocks/jwt.ts. */
+  signing?: 'HS256' | 'RS256'
+  /** How many requests the request log keeps (a ring; the oldest are dropped). Default 10,000. */
+  requestLogSize?: number
+}
+
+export interface MockOptions extends MockRuntimeOptions {
   clock: Clock
   ids: IdSource
   /** Where the mock believes it lives, e.g. http://baseline.mock or http://127.0.0.1:4010. */
@@ -203,12 +213,6 @@ export interface MockOptions {
   maxBodyBytes?: number
   /** Whether clients must use PKCE unless a client says otherwise; each provider has its own default. */
   pkce?: 'required' | 'optional'
-  /** Who auto-consent signs in when /authorize carries no login_hint (default `teammate`). */
-  defaultLogin?: string
-  /** How JWTs (access tokens where the provider's are JWTs, id_tokens) are signed; see mocks/jwt.ts. */
-  signing?: 'HS256' | 'RS256'
-  /** How many requests the request log keeps (a ring; the oldest are dropped). Default 10,000. */
-  requestLogSize?: number
 }
 
 export interface MockProvider {

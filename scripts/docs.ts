@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { CLIENT_REQUIREMENTS } from '../mocks/client-requirements.ts'
 import { allQuirks } from '../mocks/quirk-registry.ts'
 import { RULES, ruleIsChecked } from '../src/rules/catalogue/index.ts'
 
@@ -44,6 +45,21 @@ export function fidelityTable(): string {
   return [
     '| quirk | provider | behaviour | source | test | default or option |',
     '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    clientRequirementsTable(),
+  ].join('\n')
+}
+
+/** What each mock (and `serve`) requires of an OAuth client (mocks/client-requirements.ts; docs/SERVE.md). */
+export function clientRequirementsTable(): string {
+  const rows = CLIENT_REQUIREMENTS.map(
+    (r) =>
+      `| ${r.provider} | ${escapeCell(r.pkce)} | ${r.loginHint} | ${escapeCell(r.tokenBody)} | ${escapeCell(r.discovery)} |`,
+  )
+  return [
+    '| provider | PKCE | login_hint | token request body | discovery |',
+    '|---|---|---|---|---|',
     ...rows,
   ].join('\n')
 }

@@ -107,6 +107,33 @@ async function apiStatus(h: H, accessToken: unknown): Promise<number> {
 const truth = (h: H, login = 'alice') => h.mock.control.grantTruth(login, h.client.clientId)
 
 describe('databricks quirks', () => {
+  it('databricks.pkce-required (connectors.md addendum: "whether the server requires it is UNCONFIRMED: default required, selectable")', async () => {
+    const noPkce = (h: H) => {
+      const url = new URL(`${h.mock.issuer}${DATABRICKS_PATHS.authorize}`)
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: h.client.clientId,
+        redirect_uri: REDIRECT,
+        scope: 'all-apis offline_access',
+      }).toString()
+      return h.mock.fetch(url, { redirect: 'manual' })
+    }
+    const strict = setup()
+    const refused = new URL((await noPkce(strict)).headers.get('location') ?? '')
+    expect(refused.searchParams.get('error')).toBe('invalid_request')
+    expect(refused.searchParams.get('error_description')).toBe('code_challenge is required (PKCE)')
+    const lenient = setup({ pkce: 'optional' })
+    const code = new URL((await noPkce(lenient)).headers.get('location') ?? '').searchParams.get('code') ?? ''
+    // No login_hint: the default user; no verifier for a code issued without a challenge.
+    const res = await tokenRequest(lenient, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+    })
+    expect(res.status).toBe(200)
+    expect(lenient.mock.control.grantTruth('teammate', lenient.client.clientId).status).toBe('alive')
+  })
+
   it('databricks.workspace-oidc-endpoints (connectors.md §6 "Workspace endpoints | https://{workspace-host}/oidc/v1/authorize, /oidc/v1/token")', async () => {
     const h = setup()
     const body = await connect(h, 'alice')

@@ -439,6 +439,7 @@ export function createDatabricksMockFromInput(input: MockFactoryInput): Databric
   return createDatabricksMock({
     clock: input.clock,
     ids: input.ids,
+    ...input.runtime,
     issuer: input.issuer,
     ...(input.instance === undefined ? {} : { workspace: input.instance }),
     ...(input.policy === undefined ? {} : { policy: input.policy }),

@@ -7,6 +7,22 @@ import { defineQuirks } from '../quirk.ts'
 
 export const databricksQuirks = defineQuirks([
   {
+    id: 'databricks.pkce-required',
+    provider: 'databricks',
+    summary:
+      '/authorize without code_challenge is refused (redirect invalid_request "code_challenge is required (PKCE)") unless `pkce: optional`; a verifier is always checked when a challenge was sent.',
+    departsFrom: 'RFC 7636 §4.4.1 (PKCE optional for confidential clients in RFC 6749 + 7636)',
+    source:
+      'connectors.md addendum "what each provider requires of a client", Databricks: "Every official client (CLI, SDKs) sends S256; whether the server requires it is UNCONFIRMED: default required, selectable"',
+    kind: 'option',
+    option: {
+      name: 'pkce',
+      values: ['required', 'optional'],
+      default: 'required',
+      why: 'connectors.md: default required, selectable (UNCONFIRMED)',
+    },
+  },
+  {
     id: 'databricks.workspace-oidc-endpoints',
     provider: 'databricks',
     summary:

@@ -630,6 +630,7 @@ export const createGoogleMockFromInput = (input: MockFactoryInput): GoogleMock =
   return createGoogleMock({
     clock: input.clock,
     ids: input.ids,
+    ...input.runtime,
     issuer: input.issuer,
     ...options,
     ...(input.approvalRequired === true ? { adminPolicyEnforced: true } : {}),

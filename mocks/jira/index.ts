@@ -449,6 +449,7 @@ export function createJiraMockFromInput(input: MockFactoryInput): JiraMock {
   return createJiraMock({
     clock: input.clock,
     ids: input.ids,
+    ...input.runtime,
     issuer: input.issuer,
     site,
     extraSites,

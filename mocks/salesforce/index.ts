@@ -562,6 +562,7 @@ export const createSalesforceMockFromInput = (input: MockFactoryInput): Salesfor
   return createSalesforceMock({
     clock: input.clock,
     ids: input.ids,
+    ...input.runtime,
     issuer: input.issuer,
     ...(input.instance === undefined ? {} : { instance: input.instance }),
     ...(input.policy === undefined ? {} : { policy: input.policy }),

@@ -6,6 +6,22 @@ import { defineQuirks } from '../quirk.ts'
 
 export const salesforceQuirks = defineQuirks([
   {
+    id: 'salesforce.pkce-per-app',
+    provider: 'salesforce',
+    summary:
+      'PKCE is optional (verified when sent) unless the connected app sets "Require Proof Key for Code Exchange": pack option `pkce: required`, or per client through the control surface.',
+    departsFrom: 'RFC 7636 §4.4.1 (PKCE optional for confidential clients in RFC 6749 + 7636)',
+    source:
+      'connectors.md addendum "what each provider requires of a client", Salesforce: "Optional, unless the connected app sets Require Proof Key for Code Exchange … Make it a per-app option"',
+    kind: 'option',
+    option: {
+      name: 'pkce',
+      values: ['optional', 'required'],
+      default: 'optional',
+      why: 'connectors.md: optional by default, a per-app setting',
+    },
+  },
+  {
     id: 'salesforce.no-expires-in',
     provider: 'salesforce',
     summary: 'Token responses never carry expires_in; the access token still dies with the session.',

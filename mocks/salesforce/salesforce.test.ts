@@ -105,6 +105,32 @@ async function expectDeadRefresh(res: Response): Promise<void> {
 }
 
 describe('salesforce quirks', () => {
+  it('salesforce.pkce-per-app (connectors.md addendum: "Optional, unless the connected app sets Require Proof Key for Code Exchange")', async () => {
+    const withoutPkce = (h: H, clientId: string) =>
+      h.mock.fetch(
+        `${ISSUER}${SALESFORCE_PATHS.authorize}?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=api`,
+        { redirect: 'manual' },
+      )
+    const h = setup()
+    const code = new URL(
+      (await withoutPkce(h, h.client.clientId)).headers.get('location') ?? '',
+    ).searchParams.get('code')
+    expect(code).toBeTruthy()
+    const ok = await token(h, { grant_type: 'authorization_code', code: code ?? '', redirect_uri: REDIRECT })
+    expect(ok.status).toBe(200)
+    // The same org, an app that requires PKCE.
+    const strictApp = h.mock.control.createClient({ redirectUris: [REDIRECT], pkce: 'required' })
+    const refused = new URL((await withoutPkce(h, strictApp.clientId)).headers.get('location') ?? '')
+    expect(refused.searchParams.get('error')).toBe('invalid_request')
+    // The pack option makes it the org's default.
+    const strict = setup({ pkce: 'required' })
+    expect(
+      new URL(
+        (await withoutPkce(strict, strict.client.clientId)).headers.get('location') ?? '',
+      ).searchParams.get('error'),
+    ).toBe('invalid_request')
+  })
+
   it('every quirk id is tested in this file', async () => {
     const { readFileSync } = await import('node:fs')
     const text = readFileSync(new URL(import.meta.url), 'utf8')

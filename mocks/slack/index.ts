@@ -47,6 +47,8 @@ export interface SlackMockOptions extends MockOptions {
   concurrentRefresh?: SlackConcurrentRefresh
   /** "Require App Approval": consent fails until control.approve(APP_APPROVAL_KEY). */
   approvalRequired?: boolean
+  /** Quirk slack.grant-type-optional. Default `optional`. */
+  grantType?: 'optional' | 'required'
 }
 
 export function slackPolicy(options: {
@@ -390,6 +392,9 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
     dialect,
     providerPolicy: policy,
     tokenBodyFormats: ['form'],
+    // oauth.v2.access takes grant_type as optional: a request with a code is a code exchange.
+    inferGrantType: (params) =>
+      options.grantType !== 'required' && params['code'] !== undefined ? 'authorization_code' : undefined,
     consentGate,
     providerPkce: 'optional',
     // /_lab refuses what the pack factory refuses: lifetimes follow the rotation setting only.
@@ -465,7 +470,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   return Object.assign(mock, { team, tokenRotation })
 }
 
-const OPTION_KEYS = ['tokenRotation', 'oldRefreshToken', 'concurrentRefresh'] as const
+const OPTION_KEYS = ['tokenRotation', 'oldRefreshToken', 'concurrentRefresh', 'grantType'] as const
 
 function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolicy): void {
   if (policy === undefined) return
@@ -519,6 +524,11 @@ export function createSlackMockFromInput(input: MockFactoryInput): SlackMock {
       'slack pack options oldRefreshToken and concurrentRefresh need tokenRotation: true (without rotation there are no refresh tokens)',
     )
   }
+  const grantType = options['grantType']
+  if (grantType !== undefined && grantType !== 'optional' && grantType !== 'required')
+    throw new Error(
+      `slack pack option grantType must be one of optional, required, got ${JSON.stringify(grantType)}`,
+    )
   const team = input.instance ?? 'acme'
   if (!/^[a-z0-9][a-z0-9-]{0,20}$/.test(team)) {
     throw new Error(`slack workspace "${team}" must be a workspace subdomain such as "acme"`)
@@ -532,9 +542,11 @@ export function createSlackMockFromInput(input: MockFactoryInput): SlackMock {
   return createSlackMock({
     clock: input.clock,
     ids: input.ids,
+    ...input.runtime,
     issuer: input.issuer,
     team,
     ...resolved,
+    ...(grantType === undefined ? {} : { grantType }),
     ...(input.approvalRequired ? { approvalRequired: true } : {}),
   })
 }

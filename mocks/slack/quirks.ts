@@ -7,6 +7,22 @@ import { defineQuirks } from '../quirk.ts'
 
 export const slackQuirks = defineQuirks([
   {
+    id: 'slack.grant-type-optional',
+    provider: 'slack',
+    summary:
+      'oauth.v2.access without grant_type but with a code is a code exchange (what Slack SDK installers send); `grantType: required` refuses it with invalid_grant_type.',
+    departsFrom: 'RFC 6749 §4.1.3 (grant_type REQUIRED)',
+    source:
+      'connectors.md §2, "Token | POST https://slack.com/api/oauth.v2.access … grant_type=authorization_code or refresh_token"',
+    kind: 'option',
+    option: {
+      name: 'grantType',
+      values: ['optional', 'required'],
+      default: 'optional',
+      why: 'connectors.md does not say whether grant_type may be omitted; Slack documents it as an optional argument and its SDKs omit it on install, so a mock that demands it breaks working clients',
+    },
+  },
+  {
     id: 'slack.http-200-errors',
     provider: 'slack',
     summary:

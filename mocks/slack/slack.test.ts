@@ -397,7 +397,32 @@ describe('slack mock quirks', () => {
       ok: false,
       error: 'invalid_grant_type',
     })
-    expect(await (await access(h, { code: 'x' })).json()).toEqual({ ok: false, error: 'invalid_grant_type' })
+    // Without grant_type a code is a code exchange (slack.grant-type-optional); `required` refuses it.
+    expect(await (await access(h, { code: 'x' })).json()).toEqual({ ok: false, error: 'invalid_code' })
+    const strict = setup({ grantType: 'required' })
+    expect(await (await access(strict, { code: 'x' })).json()).toEqual({
+      ok: false,
+      error: 'invalid_grant_type',
+    })
+  })
+
+  it('slack.grant-type-optional (connectors.md §2 "Token | … grant_type=authorization_code or refresh_token"; SDK installers send none)', async () => {
+    const h = setup()
+    const code = await obtainCode(h, 'ada')
+    const res = await access(h, { code, redirect_uri: REDIRECT_URI, code_verifier: verifierFor('ada') })
+    expect(await res.json()).toMatchObject({ ok: true })
+  })
+
+  it('a reused code revokes every token minted from it, the bot token included', async () => {
+    const h = setup()
+    const code = await obtainCode(h, 'ada', { scope: 'chat:write' })
+    const first = (await (await exchange(h, code, 'ada')).json()) as Json
+    const bot = String(first['access_token'])
+    const user = String((first['authed_user'] as Json)['access_token'])
+    expect(h.mock.control.accessTokenIsLive(bot)).toBe(true)
+    expect(await (await exchange(h, code, 'ada')).json()).toEqual({ ok: false, error: 'invalid_code' })
+    expect(h.mock.control.accessTokenIsLive(user)).toBe(false)
+    expect(h.mock.control.accessTokenIsLive(bot)).toBe(false)
   })
 
   it('slack.api-ok-false (connectors.md §2 "API call with expired rotating AT | token_expired"; "after revoke/uninstall | token_revoked, invalid_auth")', async () => {

@@ -40,6 +40,8 @@ export interface SpecAppOptions {
   maxBodyBytes: number
   /** Body formats the token and revocation endpoints accept (Atlassian takes JSON). */
   tokenBodyFormats: readonly BodyFormat[]
+  /** The grant a token request without grant_type means (Slack: a code exchange when `code` is sent). */
+  inferGrantType?: (params: Readonly<Record<string, string>>) => string | undefined
   /** Classifies a provider's own routes before the standard paths are tried. */
   classify?: (path: string) => RecordedEndpoint | undefined
   /** Realm in WWW-Authenticate challenges; defaults to the provider id. */
@@ -183,6 +185,10 @@ export function createSpecApp(options: SpecAppOptions): Hono {
     const body = await readOAuthBody(c, options.tokenBodyFormats)
     if (!body.ok) return { ok: false, response: oauthFailure(c, body) }
     const params = body.params
+    if (params['grant_type'] === undefined && oauthEndpoint(c) === 'token') {
+      const inferred = options.inferGrantType?.(params)
+      if (inferred !== undefined) params['grant_type'] = inferred
+    }
     const grantType = params['grant_type']
     if (oauthEndpoint(c) === 'token') {
       if (grantType === undefined) {

@@ -36,6 +36,7 @@ export interface SpecMockOptions extends MockOptions {
   /** The provider's own defaults, layered over BASELINE_DEFAULT_POLICY and under `policy`. */
   providerPolicy?: Partial<TokenPolicy>
   tokenBodyFormats?: BodyFormat[]
+  inferGrantType?: (params: Readonly<Record<string, string>>) => string | undefined
   hooks?: CoreHooks
   classify?: (path: string) => RecordedEndpoint | undefined
   realm?: string
@@ -105,14 +106,26 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
   )
   const secrets = recorder.secrets
   const store = watchingSecrets(createProviderStore({ defaultPolicy }), secrets)
-  const baseSigner = createJwtSigner(options.signing ?? 'HS256', issuer)
+  // Created on first use: most in-process mocks never sign anything (key setup costs ~0.25 ms for
+  // HS256, ~1 s for an RSA key under serve).
+  const algorithm = options.signing ?? 'HS256'
+  let baseSigner: JwtSigner | undefined
+  const base = (): JwtSigner => {
+    baseSigner ??= createJwtSigner(algorithm, issuer)
+    return baseSigner
+  }
   const signer: JwtSigner = {
-    ...baseSigner,
+    alg: algorithm,
+    get kid() {
+      return base().kid
+    },
     sign(claims, typ) {
-      const jwt = baseSigner.sign(claims, typ)
+      const jwt = base().sign(claims, typ)
       secrets.add(jwt)
       return jwt
     },
+    jwks: () => base().jwks(),
+    verificationKey: () => base().verificationKey(),
   }
   const defaultPkce: PkceMode = options.pkce ?? options.providerPkce ?? 'required'
   const clientPkce = new Map<string, PkceMode>()
@@ -152,6 +165,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     clock,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     tokenBodyFormats: options.tokenBodyFormats ?? ['form'],
+    ...(options.inferGrantType ? { inferGrantType: options.inferGrantType } : {}),
     ...(options.classify ? { classify: options.classify } : {}),
     ...(options.realm ? { realm: options.realm } : {}),
     ...(options.apiRequiredScope ? { apiRequiredScope: options.apiRequiredScope } : {}),

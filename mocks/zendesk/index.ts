@@ -530,6 +530,7 @@ export function createZendeskMockFromInput(input: MockFactoryInput): ZendeskMock
   return createZendeskMock({
     clock: input.clock,
     ids: input.ids,
+    ...input.runtime,
     issuer: input.issuer,
     ...(input.instance === undefined ? {} : { subdomain: input.instance }),
     ...(input.policy === undefined ? {} : { policy: input.policy }),

@@ -5,7 +5,8 @@ import { DEFAULT_CALL_TIMEOUT_MS } from '../manager/load.ts'
 import { listCommand } from './commands/list.ts'
 import { replayCommand } from './commands/replay.ts'
 import { scenarioCommand } from './commands/scenario.ts'
-import { serveCommand } from './commands/serve.ts'
+import { loadServeConfig, serveCommand } from './commands/serve.ts'
+import { parseOptionFlag } from './commands/serve-config.ts'
 import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, REPORTERS, type ReporterName, runCommand } from './commands/run.ts'
 import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.ts'
 import { type CliIo, EXIT_OK, EXIT_USAGE } from './io.ts'
@@ -217,24 +218,68 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('serve')
-    .description('Serve the mock providers over loopback HTTP (control surface under /_lab on each)')
+    .description(
+      'Serve the mock providers over loopback HTTP (control surface under /_lab on each; docs/SERVE.md)',
+    )
     .addOption(
       new Option('--provider <ids>', 'only these providers (comma-separated or repeated)').argParser(collect),
     )
-    .option('--port <n>', 'first port; each provider takes the next (0: any free port)', '0')
-    .option('--host <host>', 'loopback address to bind', '127.0.0.1')
-    .action(async (opts: { provider?: string[]; port: string; host: string }) => {
-      const providers = parseProviders(opts.provider)
-      exitCode = await serveCommand(
-        {
-          ...(providers ? { providers } : {}),
-          port: parseIntegerOption('--port', opts.port, 0, 65535),
-          host: opts.host,
-        },
-        io,
-        io.untilInterrupted?.() ?? Promise.resolve(),
-      )
-    })
+    .addOption(new Option('--providers <ids>', 'same as --provider').argParser(collect))
+    .option('--config <file>', 'YAML or JSON: per provider options, policy, clients, users, approvals')
+    .addOption(
+      new Option('--option <provider.key=value>', 'a provider option over the config (repeatable)').argParser(
+        collect,
+      ),
+    )
+    .option('--port <n>', 'first port; each provider takes the next (0: any free port; default 0)')
+    .option('--single-port', 'every provider under http://<host>:<port>/<provider> on one port')
+    .option('--host <host>', 'loopback address to bind: 127.0.0.1 (default), localhost or ::1')
+    .option('--no-control', 'serve no /_lab control surface')
+    .option('--request-log-size <n>', 'requests each mock keeps in its log (a ring; default 10000)')
+    .action(
+      async (opts: {
+        provider?: string[]
+        providers?: string[]
+        config?: string
+        option?: string[]
+        port?: string
+        singlePort?: boolean
+        host?: string
+        control: boolean
+        requestLogSize?: string
+      }) => {
+        const providers = parseProviders([...(opts.provider ?? []), ...(opts.providers ?? [])])
+        const config = opts.config === undefined ? undefined : loadServeConfig(opts.config, io.cwd)
+        const optionFlags = (opts.option ?? []).map((raw) => {
+          try {
+            return parseOptionFlag(raw)
+          } catch (error) {
+            throw new LabError('USAGE', (error as Error).message)
+          }
+        })
+        exitCode = await serveCommand(
+          {
+            ...(providers ? { providers } : {}),
+            port:
+              opts.port === undefined
+                ? (config?.config.port ?? 0)
+                : parseIntegerOption('--port', opts.port, 0, 65535),
+            host: opts.host ?? config?.config.host ?? '127.0.0.1',
+            ...(opts.singlePort ? { singlePort: true } : {}),
+            ...(opts.control ? {} : { control: false }),
+            ...(opts.requestLogSize === undefined
+              ? {}
+              : {
+                  requestLogSize: parseIntegerOption('--request-log-size', opts.requestLogSize, 1, 1_000_000),
+                }),
+            ...(config ? { config } : {}),
+            optionFlags,
+          },
+          io,
+          io.untilInterrupted?.() ?? Promise.resolve(),
+        )
+      },
+    )
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

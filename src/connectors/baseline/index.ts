@@ -11,7 +11,7 @@ export const baselineConnector: ConnectorRecord = {
   mock: {
     create: (input) => {
       checkOptionKeys('baseline', input.options, [])
-      return createBaselineMock(input)
+      return createBaselineMock({ ...input, ...input.runtime })
     },
     quirks: [],
   },
