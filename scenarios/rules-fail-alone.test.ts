@@ -85,6 +85,14 @@ const CASES: readonly Case[] = [
   },
   { rule: 'connect-resolves', mutant: 'connect-does-not-stick', provider: 'baseline', how: 'timelines' },
   { rule: 'no-secret-leaks', mutant: 'secret-in-outcome-reason', provider: 'baseline', how: 'timelines' },
+  {
+    rule: 'no-expired-token-presented',
+    mutant: 'refreshes-only-on-401',
+    provider: 'baseline',
+    how: 'timelines',
+    // Every outcome is right (the 401, refresh and retry hide it): only this rule sees it.
+    notCaughtBy: ['silent-refresh'],
+  },
   // Checks the harness, not a manager: its failing test is unsupported-setup-rejected.test.ts (a broken validator).
   { rule: 'unsupported-setup-rejected', mutant: '', provider: 'jira', how: 'harness' },
 ]
