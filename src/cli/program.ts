@@ -8,6 +8,7 @@ import { serveCommand } from './commands/serve.ts'
 import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, REPORTERS, type ReporterName, runCommand } from './commands/run.ts'
 import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.ts'
 import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError } from './io.ts'
+import { addManagerCmdOption } from './manager-option.ts'
 import { parseIntegerOption, parseProviders, parseRules } from './options.ts'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -49,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)')
 
-  program
+  const run = program
     .command('run')
     .description('Run the conformance suite on a token manager and write reports')
     .option(
@@ -87,6 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(
       async (opts: {
         manager?: string
+        managerCmd?: string
         seed?: string
         runs: string
         provider?: string[]
@@ -109,6 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(reporters ? { reporters } : {}),
             reportDir: opts.reportDir,
             ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+            ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
             ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
             ...(opts.writeBaseline !== undefined ? { writeBaseline: opts.writeBaseline } : {}),
             ...parseCallTimeout(opts.callTimeout),
@@ -119,7 +122,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
     )
 
-  program
+  addManagerCmdOption(run)
+
+  const replay = program
     .command('replay')
     .description('Replay a scenario file (e.g. a counterexample) step by step and judge it')
     .argument(
@@ -134,16 +139,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--call-timeout <ms>',
       `real-time limit for one call into --manager (default ${DEFAULT_CALL_TIMEOUT_MS})`,
     )
-    .action(async (file: string, opts: { manager?: string; callTimeout?: string }) => {
+    .action(async (file: string, opts: { manager?: string; managerCmd?: string; callTimeout?: string }) => {
       exitCode = await replayCommand(
         {
           file,
           ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+          ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
           ...parseCallTimeout(opts.callTimeout),
         },
         io,
       )
     })
+
+  addManagerCmdOption(replay)
 
   program
     .command('selfcheck')

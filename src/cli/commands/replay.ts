@@ -1,6 +1,4 @@
 import type { CreateManager } from '../../manager/contract.ts'
-import { loadManagerModule } from '../../manager/load.ts'
-import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
 import { supportedProviderIds } from '../../providers/index.ts'
 import { redactSecrets } from '../../redact.ts'
 import { loadScenarioFile } from '../../scenario/load.ts'
@@ -9,10 +7,12 @@ import { renderTrace } from '../../suite/counterexample.ts'
 import { LabError } from '../../world/errors.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { resolveManager } from '../manager-option.ts'
 
 export interface ReplayCommandOptions {
   file: string
   managerPath?: string
+  managerCmd?: string
   callTimeoutMs?: number
   /** For tests: a manager instead of a module path. */
   createManager?: CreateManager
@@ -37,20 +37,21 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
       )
     }
   }
-  let createManager = options.createManager ?? createReferenceManager
-  let managerLabel = options.managerLabel ?? 'reference'
-  if (options.managerPath !== undefined) {
-    const loaded = await loadManagerModule(options.managerPath, {
-      cwd: io.cwd,
-      probeProviders: [...new Set(scenario.org.packs.map((p) => p.provider))],
-      ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
-    })
-    createManager = loaded.createManager
-    managerLabel = loaded.label
-  }
+  const resolved = await resolveManager(options, {
+    cwd: io.cwd,
+    probeProviders: [...new Set(scenario.org.packs.map((p) => p.provider))],
+    ...(options.createManager ? { fallback: options.createManager } : {}),
+    ...(options.managerLabel !== undefined ? { fallbackLabel: options.managerLabel } : {}),
+  })
+  const { createManager, label: managerLabel } = resolved
 
   const { definition } = scenario
-  const replay = await replayScenario(scenario, { createManager })
+  let replay: Awaited<ReturnType<typeof replayScenario>>
+  try {
+    replay = await replayScenario(scenario, { createManager })
+  } finally {
+    await resolved.close()
+  }
   const teammates = scenario.org.teammates.length
   const packs = scenario.org.packs.map((p) => `${p.id} (${p.provider}, ${p.setup})`).join(', ')
   const lines = [
@@ -90,6 +91,7 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     origin?.manager &&
     origin.manager !== managerLabel &&
     options.managerPath === undefined &&
+    options.managerCmd === undefined &&
     broken.length === 0
   ) {
     lines.push(

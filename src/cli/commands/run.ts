@@ -1,8 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { CreateManager, ProviderId } from '../../manager/contract.ts'
-import { loadManagerModule } from '../../manager/load.ts'
-import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
 import {
   evaluateGate,
   formatGate,
@@ -20,6 +18,7 @@ import { counterexampleFile } from '../../scenario/counterexample-file.ts'
 import { type ConformanceReport, runConformance, TOOL_NAME, TOOL_VERSION } from '../../suite/conformance.ts'
 import { profiledProviders } from '../../suite/profiles.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { resolveManager, type ResolvedManager } from '../manager-option.ts'
 import { createProgress } from '../progress.ts'
 
 export const REPORTERS = ['pretty', 'json', 'junit', 'markdown'] as const
@@ -34,6 +33,7 @@ export const DEFAULT_REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'ma
 /** Where each file reporter writes, under --report-dir. */
 export const REPORT_FILES = { json: 'report.json', junit: 'junit.xml', markdown: 'summary.md' } as const
 export const COUNTEREXAMPLE_DIR = 'counterexamples'
+export const MANAGER_STDERR_FILE = 'manager-stderr.txt'
 
 export interface RunCommandOptions {
   seed?: number
@@ -49,6 +49,8 @@ export interface RunCommandOptions {
   writeBaseline?: string
   /** A module exporting `createManager` (the adapter contract). */
   managerPath?: string
+  /** A command speaking the manager protocol (docs/PROTOCOL.md). */
+  managerCmd?: string
   callTimeoutMs?: number
   createManager?: CreateManager
   managerLabel?: string
@@ -84,17 +86,28 @@ export async function runCommand(
   // Read inputs first: a bad baseline or manager module is a usage error before any work is done.
   const baseline =
     options.baseline !== undefined ? await loadBaselineFile(options.baseline, io.cwd) : undefined
-  let createManager = options.createManager ?? createReferenceManager
-  let managerLabel = options.managerLabel ?? 'reference'
-  if (options.managerPath !== undefined) {
-    const loaded = await loadManagerModule(options.managerPath, {
-      cwd: io.cwd,
-      probeProviders: options.providers ?? profiledProviders(),
-      ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
-    })
-    createManager = loaded.createManager
-    managerLabel = loaded.label
+  const resolved = await resolveManager(options, {
+    cwd: io.cwd,
+    probeProviders: options.providers ?? profiledProviders(),
+    ...(options.createManager ? { fallback: options.createManager } : {}),
+    ...(options.managerLabel !== undefined ? { fallbackLabel: options.managerLabel } : {}),
+  })
+  try {
+    return await runWith(options, io, seed, reporters, baseline, resolved)
+  } finally {
+    await resolved.close()
   }
+}
+
+async function runWith(
+  options: RunCommandOptions,
+  io: CliIo,
+  seed: number,
+  reporters: Set<ReporterName>,
+  baseline: Awaited<ReturnType<typeof loadBaselineFile>> | undefined,
+  resolved: ResolvedManager,
+): Promise<{ exitCode: number; report: RunReport }> {
+  const { createManager, label: managerLabel } = resolved
 
   const conformance = await runConformance({
     createManager,
@@ -146,7 +159,12 @@ export async function runCommand(
     const lines = [renderPrettyReport(report, io.colors)]
     if (files.length > 0) {
       lines.push('', 'Counterexamples (replay with `reconnect-lab replay <file>`):')
-      const manager = options.managerPath !== undefined ? ` --manager ${managerLabel}` : ''
+      const manager =
+        options.managerPath !== undefined
+          ? ` --manager ${managerLabel}`
+          : options.managerCmd !== undefined
+            ? ` --manager-cmd ${JSON.stringify(options.managerCmd)}`
+            : ''
       for (const f of files)
         lines.push(
           `  ${options.reportDir}/${f.file}${f.reproduced ? '' : '  [the file did NOT reproduce the failure: non-deterministic manager?]'}`,
@@ -159,6 +177,12 @@ export async function runCommand(
     const { summary } = report
     io.err(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (seed ${seed})\n`)
     if (gate) io.err(`${formatGate(gate).join('\n')}\n`)
+  }
+  const stderr = resolved.stderr?.() ?? ''
+  if (stderr.trim() !== '') {
+    // The manager process's own log, kept (redacted) beside the report.
+    await writeFile(join(dir, MANAGER_STDERR_FILE), stderr)
+    written.push(MANAGER_STDERR_FILE)
   }
   const outputs = [...written, ...(files.length > 0 ? [`${COUNTEREXAMPLE_DIR}/ (${files.length})`] : [])]
   if (outputs.length > 0) io.err(`reports written to ${options.reportDir}/: ${outputs.join(', ')}\n`)
