@@ -7,11 +7,13 @@ import type { OffsetClock } from '../src/clock.ts'
 import type { IdSource } from '../src/ids.ts'
 import { parseScheduledFault } from './faults.ts'
 import type { FaultQueue } from './faults.ts'
-import { PolicyError, parsePolicyPatch } from './policy.ts'
+import { PackOptionError } from './pack-option-parsing.ts'
+import { PolicyError, parsePolicyPatch, resolvePolicy } from './policy.ts'
 import type { RequestRecorder } from './recorder.ts'
 import type { AuthorizationCore } from './spec/core.ts'
 import type { ClientRecord, ProviderStore } from './store.ts'
-import type { ClientRecordView, ConsentDecision, MockControl } from './types.ts'
+import type { PkceMode } from './spec/core.ts'
+import type { ClientRecordView, ConsentDecision, MockControl, TokenPolicy } from './types.ts'
 
 export class ControlError extends Error {
   override name = 'ControlError'
@@ -31,7 +33,19 @@ export interface ControlDeps {
   /** This mock's own clock: advanceClock shifts it and nobody else's. */
   clock: OffsetClock
   ids: IdSource
+  /** Per-client PKCE requirement (cleared on reset) and the mock's default. */
+  clientPkce: Map<string, PkceMode>
+  defaultPkce: PkceMode
+  /**
+   * The provider's own rule for an effective client policy (Slack: only what the rotation setting
+   * implies; Atlassian: fixed lifetimes). Throws PolicyError or PackOptionError naming the field, so
+   * /_lab refuses exactly what the pack factory refuses: never a hybrid.
+   */
+  checkPolicy?: (effective: TokenPolicy, patch: Partial<TokenPolicy>) => void
 }
+
+/** The largest clock move /_lab and the control accept in one call: ten years either way. */
+export const MAX_CLOCK_ADVANCE_MS = 10 * 366 * 24 * 60 * 60 * 1000
 
 function checkRedirectUri(uri: unknown): string {
   if (typeof uri !== 'string') throw new ControlError('redirectUris must be strings')
@@ -87,7 +101,8 @@ function rethrowAsControlError<T>(work: () => T): T {
     return work()
   } catch (error) {
     if (error instanceof ControlError) throw error
-    if (error instanceof PolicyError || error instanceof TypeError) throw new ControlError(error.message)
+    if (error instanceof PolicyError || error instanceof PackOptionError || error instanceof TypeError)
+      throw new ControlError(error.message)
     throw error
   }
 }
@@ -100,7 +115,10 @@ export function createMockControl(deps: ControlDeps): MockControl {
     clientSecret: client.clientSecret,
     redirectUris: [...client.redirectUris],
     policy: store.policyFor(client.clientId),
+    pkce: deps.clientPkce.get(client.clientId) ?? deps.defaultPkce,
   })
+  const checkEffective = (base: TokenPolicy, patch: Partial<TokenPolicy>): void =>
+    deps.checkPolicy?.(resolvePolicy(base, patch), patch)
 
   return {
     createClient(input) {
@@ -110,6 +128,10 @@ export function createMockControl(deps: ControlDeps): MockControl {
         }
         const redirectUris = input.redirectUris.map(checkRedirectUri)
         const policy = parsePolicyPatch(input.policy ?? {})
+        checkEffective(store.defaultPolicy(), policy)
+        const pkce = input.pkce
+        if (pkce !== undefined && pkce !== 'required' && pkce !== 'optional')
+          throw new ControlError("pkce must be 'required' or 'optional'")
         const clientId = input.clientId ?? ids.next('client_')
         if (typeof clientId !== 'string' || clientId === '')
           throw new ControlError('clientId must be a non-empty string')
@@ -118,6 +140,7 @@ export function createMockControl(deps: ControlDeps): MockControl {
         if (typeof clientSecret !== 'string' || clientSecret === '') {
           throw new ControlError('clientSecret must be a non-empty string')
         }
+        if (pkce !== undefined) deps.clientPkce.set(clientId, pkce)
         return view(
           store.createClient({
             clientId,
@@ -150,10 +173,13 @@ export function createMockControl(deps: ControlDeps): MockControl {
       rethrowAsControlError(() => {
         const patch = parsePolicyPatch(policy)
         if (clientId === undefined) {
+          checkEffective(store.defaultPolicy(), patch)
+          for (const client of store.listClients()) checkEffective(store.policyFor(client.clientId), patch)
           store.setDefaultPolicy(patch)
           return
         }
         if (!store.getClient(clientId)) throw new ControlError(`unknown client "${clientId}"`, 404)
+        checkEffective(store.policyFor(clientId), patch)
         store.setClientPolicyOverrides(clientId, { ...store.clientPolicyOverrides(clientId), ...patch })
       })
     },
@@ -189,6 +215,11 @@ export function createMockControl(deps: ControlDeps): MockControl {
 
     advanceClock(ms) {
       if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new ControlError('ms must be a finite number')
+      // Beyond this, date arithmetic leaves the range a Date can hold (Zendesk renders dates).
+      if (Math.abs(clock.offset + ms) > MAX_CLOCK_ADVANCE_MS)
+        throw new ControlError(
+          `ms: the mock's clock may move at most ${MAX_CLOCK_ADVANCE_MS} ms (ten years) from the world's`,
+        )
       clock.shift(ms)
     },
 
@@ -199,6 +230,7 @@ export function createMockControl(deps: ControlDeps): MockControl {
 
     reset() {
       store.reset()
+      deps.clientPkce.clear()
       faults.clear()
       recorder.clear()
       // The mock's own skew goes too: a reset mock agrees with the world's clock again.

@@ -129,6 +129,8 @@ export interface CreateClientInput {
   redirectUris: string[]
   /** Per-client overrides of the mock's default policy (custom apps carry the org's policy). */
   policy?: Partial<TokenPolicy>
+  /** Whether this app requires PKCE (Salesforce "Require Proof Key for Code Exchange"); default: the mock's. */
+  pkce?: 'required' | 'optional'
 }
 
 export interface ClientRecordView {
@@ -136,6 +138,7 @@ export interface ClientRecordView {
   clientSecret: string
   redirectUris: string[]
   policy: TokenPolicy
+  pkce: 'required' | 'optional'
 }
 
 /** What /authorize does for a teammate, beyond auto-consent. */
@@ -198,6 +201,14 @@ export interface MockOptions {
   consentGate?: ConsentGate
   /** Largest accepted request body in bytes; larger bodies get 413 invalid_request. */
   maxBodyBytes?: number
+  /** Whether clients must use PKCE unless a client says otherwise; each provider has its own default. */
+  pkce?: 'required' | 'optional'
+  /** Who auto-consent signs in when /authorize carries no login_hint (default `teammate`). */
+  defaultLogin?: string
+  /** How JWTs (access tokens where the provider's are JWTs, id_tokens) are signed; see mocks/jwt.ts. */
+  signing?: 'HS256' | 'RS256'
+  /** How many requests the request log keeps (a ring; the oldest are dropped). Default 10,000. */
+  requestLogSize?: number
 }
 
 export interface MockProvider {

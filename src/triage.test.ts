@@ -3,7 +3,7 @@ import { createManager } from './manager/reference-manager.ts'
 import { playScripted } from './suite/scripted.ts'
 import { triageTrace } from './triage.ts'
 import type { OrgSpec, TimelineEvent } from './world/types.ts'
-import { promptsEveryRun } from '../scenarios/support/broken-managers.ts'
+import { createManager as promptsEveryRun } from '../scenarios/mutants/prompts-every-run.ts'
 
 const org: OrgSpec = {
   teammates: ['alice', 'bob'],

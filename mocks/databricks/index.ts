@@ -24,8 +24,9 @@ import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { buildMetadata } from '../spec/app.ts'
 import { type CoreHooks, type ErrorReason, splitScope } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
+import { signIdToken } from '../spec/id-token.ts'
 import { type SpecMock, createSpecMock } from '../spec/index.ts'
-import type { MockControl, MockOptions, TokenPolicy } from '../types.ts'
+import type { MockOptions, TokenPolicy } from '../types.ts'
 
 export const DATABRICKS_PATHS = Object.freeze({
   authorize: '/oidc/v1/authorize',
@@ -75,6 +76,9 @@ export interface DatabricksMockOptions extends MockOptions {
   /** Quirk databricks.no-revocation-endpoint. Default `none`. */
   revocation?: DatabricksRevocation
 }
+
+/** Quirk databricks.pkce-required: every official client sends S256; whether the server insists is UNCONFIRMED. */
+export type DatabricksPkce = 'required' | 'optional'
 
 export interface DatabricksMock extends SpecMock {
   readonly singleUseRefreshTokens: boolean
@@ -201,16 +205,6 @@ export function checkDatabricksPolicy(policy: TokenPolicy, singleUse: boolean): 
   }
 }
 
-/**
- * A JWT-shaped access token (Databricks U2M access tokens are JWTs). The IdSource value is its last
- * segment, unchanged, so src/redact.ts recognises it both as a JWT and as a minted secret; the
- * header and payload carry nothing secret.
- */
-export function databricksJwt(issuer: string, minted: string): string {
-  const part = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
-  return `${part({ alg: 'RS256', typ: 'JWT', kid: 'reconnect-lab-mock' })}.${part({ iss: issuer })}.${minted}`
-}
-
 /** A UUID-shaped, deterministic id (error_id, ReqId) from the IdSource: not a secret, but never guessable from the run. */
 export function uuidFrom(ids: IdSource, prefix: string): string {
   const h = createHash('sha256').update(ids.next(prefix)).digest('hex')
@@ -246,8 +240,16 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     /\/+$/,
     '',
   )
+  const oidcIssuer = `${issuer}/oidc`
+  let self: SpecMock | undefined
+  const spec = (): SpecMock => {
+    if (!self) throw new Error('databricks mock used before it was built')
+    return self
+  }
   const hooks: CoreHooks = {
-    tokenValue: (kind, minted) => (kind === 'access' ? databricksJwt(`${issuer}/oidc`, minted) : minted),
+    // U2M access tokens are JWTs: signed with the workspace's key (the one at jwks_uri).
+    tokenValue: (kind, minted, ctx) =>
+      kind === 'access' ? ctx.jwt({ iss: oidcIssuer, aud: ctx.clientId }) : minted,
     // databricks.offline-access-for-refresh-token
     issueRefreshToken: ({ policy, authorizeQuery }) =>
       policy.issueRefreshTokens && splitScope(authorizeQuery['scope']).includes(DATABRICKS_OFFLINE_SCOPE),
@@ -277,7 +279,7 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
           code_challenge_methods_supported: ['S256'],
           token_endpoint_auth_methods_supported: meta.token_endpoint_auth_methods_supported,
           subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: ['RS256'],
+          id_token_signing_alg_values_supported: [spec().signer.alg],
         },
       }
     },
@@ -292,7 +294,13 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
           ...(issued.expiresInSec === null ? {} : { expires_in: issued.expiresInSec }),
           ...(issued.refreshToken === undefined ? {} : { refresh_token: issued.refreshToken }),
           scope: scope.join(' '),
-          ...(scope.includes('openid') ? { id_token: ids.next('idt_') } : {}),
+          ...(scope.includes('openid')
+            ? {
+                id_token: signIdToken(spec().signer, oidcIssuer, issued, {
+                  email: `${issued.login}@example.com`,
+                }),
+              }
+            : {}),
         },
       }
     },
@@ -375,34 +383,21 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     providerPolicy,
     policy: mockPolicy,
     hooks,
-    classify: (path) => (path === DATABRICKS_PATHS.openidConfiguration ? 'metadata' : undefined),
+    providerPkce: 'required',
+    checkPolicy: (effective) => checkDatabricksPolicy(effective, singleUse),
+    classify: (path) =>
+      path === DATABRICKS_PATHS.openidConfiguration || path === DATABRICKS_PATHS.keys
+        ? 'metadata'
+        : undefined,
   })
+  self = built
+  built.app.get(DATABRICKS_PATHS.keys, () => toResponse({ status: 200, json: built.signer.jwks() }))
 
   built.app.get(DATABRICKS_PATHS.openidConfiguration, () =>
     toResponse(dialect.metadata(buildMetadata(built.issuer, built.paths))),
   )
 
-  /** The effective policy a patch would give, checked before anything changes. */
-  const checkPatch = (patch: unknown, base: TokenPolicy): void =>
-    checkDatabricksPolicy(resolvePolicy(base, parsePolicyPatch(patch ?? {})), singleUse)
-
-  const control: MockControl = {
-    ...built.control,
-    createClient(input) {
-      checkPatch(input.policy, built.store.defaultPolicy())
-      return built.control.createClient(input)
-    },
-    setPolicy(policy, clientId) {
-      const base =
-        clientId !== undefined && built.store.getClient(clientId)
-          ? built.store.policyFor(clientId)
-          : built.store.defaultPolicy()
-      checkPatch(policy, base)
-      built.control.setPolicy(policy, clientId)
-    },
-  }
-
-  return { ...built, control, singleUseRefreshTokens: singleUse }
+  return Object.assign(built, { singleUseRefreshTokens: singleUse })
 }
 
 const OPTION_KEYS = [
@@ -411,6 +406,7 @@ const OPTION_KEYS = [
   'refreshFailureShape',
   'codeFailureShape',
   'revocation',
+  'pkce',
 ] as const
 
 /** The harness's pack input: `instance` names the workspace, `options` the quirk options above. */
@@ -439,6 +435,7 @@ export function createDatabricksMockFromInput(input: MockFactoryInput): Databric
     'invalid_request',
   ] as const)
   const revocation = enumOption('databricks', options, 'revocation', ['none', 'rfc7009'] as const)
+  const pkce = enumOption('databricks', options, 'pkce', ['required', 'optional'] as const)
   return createDatabricksMock({
     clock: input.clock,
     ids: input.ids,
@@ -450,6 +447,7 @@ export function createDatabricksMockFromInput(input: MockFactoryInput): Databric
     ...(refreshFailureShape === undefined ? {} : { refreshFailureShape }),
     ...(codeFailureShape === undefined ? {} : { codeFailureShape }),
     ...(revocation === undefined ? {} : { revocation }),
+    ...(pkce === undefined ? {} : { pkce }),
   })
 }
 

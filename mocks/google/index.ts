@@ -8,13 +8,14 @@
  *
  * One mock plays accounts.google.com, oauth2.googleapis.com and the APIs on a single origin.
  */
-import { createHash, createHmac } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { MockFactoryInput } from '../../src/world/mock-registry.ts'
 import { PolicyError } from '../policy.ts'
 import { requestState } from '../request-state.ts'
-import { type AccessTokenCheck, splitScope } from '../spec/core.ts'
+import { type AccessTokenCheck, type IssuedTokens, splitScope } from '../spec/core.ts'
+import { signIdToken } from '../spec/id-token.ts'
 import {
   NO_STORE_HEADERS,
   RFC_DIALECT,
@@ -39,6 +40,8 @@ export const GOOGLE_PATHS = Object.freeze({
   api: '/oauth2/v3/userinfo',
   /** A Gmail call that needs a Gmail scope (granular consent shows here). */
   gmail: '/gmail/v1/users/me/profile',
+  /** Google's JWK Set (www.googleapis.com/oauth2/v3/certs), on the mock's origin. */
+  jwks: '/oauth2/v3/certs',
 })
 
 export const GOOGLE_SIGN_IN_SCOPES: readonly string[] = [
@@ -143,10 +146,6 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-function base64url(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url')
-}
-
 /** A stable numeric-looking subject id for a login, like Google's `sub`. */
 function subjectOf(login: string): string {
   const hex = createHash('sha256').update(`google-sub:${login}`).digest('hex').slice(0, 15)
@@ -206,24 +205,13 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
   const familyIsLive = (store: ProviderStore, family: FamilyRecord, now: number): boolean =>
     familyEnd(store, family, now) === null
 
-  const idToken = (clientId: string, login: string, issuedAtMs: number): string => {
-    const header = base64url({ alg: 'RS256', kid: 'reconnect-lab', typ: 'JWT' })
-    const iat = Math.floor(issuedAtMs / 1000)
-    const payload = base64url({
-      iss: 'https://accounts.google.com',
-      azp: clientId,
-      aud: clientId,
-      sub: subjectOf(login),
-      email: `${login}@example.com`,
+  // id_tokens are signed by the mock's key (served at jwks_uri); iss is the issuer discovery names.
+  const idToken = (issued: IssuedTokens): string =>
+    signIdToken(mock().signer, mock().issuer, issued, {
+      sub: subjectOf(issued.login),
+      email: `${issued.login}@example.com`,
       email_verified: true,
-      iat,
-      exp: iat + 3600,
     })
-    const signature = createHmac('sha256', 'reconnect-lab-google')
-      .update(`${header}.${payload}`)
-      .digest('base64url')
-    return `${header}.${payload}.${signature}`
-  }
 
   const googleError = (
     status: number,
@@ -259,9 +247,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
           ...(issued.refreshToken === undefined ? {} : { refresh_token: issued.refreshToken }),
           scope: issued.scope.join(' '),
           token_type: 'Bearer',
-          ...(issued.scope.includes('openid')
-            ? { id_token: idToken(issued.clientId, issued.login, issued.issuedAtMs) }
-            : {}),
+          ...(issued.scope.includes('openid') ? { id_token: idToken(issued) } : {}),
           ...(issued.refreshToken !== undefined && timeBasedMs !== null
             ? { refresh_token_expires_in: Math.floor(timeBasedMs / 1000) }
             : {}),
@@ -361,6 +347,17 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     ...specOptions,
     provider: 'google',
     paths: { ...GOOGLE_PATHS, revoke: null },
+    // Google's own /revoke route (no client authentication needed) is the revocation_endpoint.
+    revocationPath: GOOGLE_PATHS.revoke,
+    metadataExtras: (issuer) => ({
+      jwks_uri: `${issuer}${GOOGLE_PATHS.jwks}`,
+      userinfo_endpoint: `${issuer}${GOOGLE_PATHS.api}`,
+      scopes_supported: ['openid', 'email', 'profile'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [mock().signer.alg],
+    }),
+    // connectors.md addendum: optional for confidential web-server clients, verified when sent.
+    providerPkce: 'optional',
     dialect,
     providerPolicy: {
       ...GOOGLE_DEFAULT_POLICY,
@@ -499,6 +496,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     }
     return answer(c, 200)
   }
+  spec.app.get(GOOGLE_PATHS.jwks, () => toResponse({ status: 200, json: spec.signer.jwks() }))
   spec.app.post(GOOGLE_PATHS.revoke, revoke)
   spec.app.get(GOOGLE_PATHS.revoke, revoke)
 

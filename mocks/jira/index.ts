@@ -170,20 +170,6 @@ const CODE_FAILURES: ReadonlySet<ErrorReason> = new Set([
   'pkce_mismatch',
 ])
 
-function base64url(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url')
-}
-
-/**
- * A JWT-shaped access token. The IdSource value is its last segment, unchanged, so src/redact.ts
- * recognises it both as a JWT and as a minted secret.
- */
-function jwtShaped(minted: string): string {
-  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'reconnect-lab-mock' }))
-  const payload = base64url(JSON.stringify({ iss: 'https://auth.atlassian.com', aud: JIRA_AUDIENCE }))
-  return `${header}.${payload}.${minted}`
-}
-
 function htmlPage(status: number, title: string, message: string): WireResponse {
   const html = (s: string) =>
     s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch)
@@ -282,7 +268,7 @@ function resolveOptions(options: JiraMockOptions) {
     clientAuthFailureShape: options.clientAuthFailureShape ?? 'access_denied',
     codeFailureShape: options.codeFailureShape ?? 'current',
     tokenType: options.tokenType ?? 'bearer',
-    tokenBody: options.tokenBody ?? 'json',
+    tokenBody: options.tokenBody ?? 'json-or-form',
     accessType: options.accessType ?? 'resource-level',
     refreshTokenEra: options.refreshTokenEra ?? 'current',
   } as const
@@ -328,12 +314,16 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
     providerPolicy,
     tokenBodyFormats,
     consentGate,
+    // connectors.md addendum: optional for confidential clients, verified when sent.
+    providerPkce: 'optional',
+    checkPolicy: (_effective, patch) => checkPolicy(patch, providerPolicy),
     realm: 'api.atlassian.com',
     classify: (path) => (path.startsWith(JIRA_PATHS.siteApiPrefix) ? 'api' : undefined),
     hooks: {
       issueRefreshToken: ({ policy, authorizeQuery }) =>
         policy.issueRefreshTokens && (authorizeQuery['scope'] ?? '').split(' ').includes(JIRA_OFFLINE_SCOPE),
-      tokenValue: (kind, minted) => (kind === 'access' ? jwtShaped(minted) : minted),
+      // Atlassian access tokens are JWTs: signed with the mock's key, the minted id as jti.
+      tokenValue: (kind, minted, ctx) => (kind === 'access' ? ctx.jwt({ aud: JIRA_AUDIENCE }) : minted),
     },
   })
 
@@ -397,7 +387,7 @@ function enumOption<K extends EnumOption>(
 }
 
 /**
- * Checks a pack's policy against Atlassian's: the lifetimes are fixed for every 3LO app ("cannot be
+ * Checks a pack's (or a /_lab client's) policy against Atlassian's: the lifetimes are fixed for every 3LO app ("cannot be
  * reduced/removed"), so a policy may only restate them.
  */
 function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolicy): void {

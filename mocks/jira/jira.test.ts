@@ -1,3 +1,4 @@
+import { jwtVerify } from 'jose'
 /**
  * The Jira (Atlassian 3LO) mock, one test per quirk in mocks/jira/quirks.ts, each named after its id
  * and citing its connectors.md row. Everything goes through the mock's fetch with real Requests.
@@ -125,8 +126,9 @@ async function myself(h: Harness, accessToken: string, cloudId = cloudIdFor('acm
 const DEAD_RT_OBSERVED = { error: 'unauthorized_client', error_description: 'refresh_token is invalid' }
 
 describe('jira mock quirks', () => {
-  it('jira.json-token-body (connectors.md §1 "Token | POST …/oauth/token, JSON body")', async () => {
-    const h = setup()
+  it('jira.json-token-body (connectors.md §1 "Token | POST …/oauth/token, JSON body"; addendum: accept form too)', async () => {
+    // Default changed to json-or-form: the addendum says public clients post forms to the real endpoint.
+    const h = setup({ tokenBody: 'json' })
     const code = await obtainCode(h, 'ada')
     const form = await h.mock.fetch(`${ISSUER}${JIRA_PATHS.token}`, {
       method: 'POST',
@@ -389,6 +391,13 @@ describe('jira mock quirks', () => {
     expect(tokens.expires_in).toBe(3600)
     expect(tokens.scope).toBe('read:jira-work read:jira-user offline_access')
     expect(redactSecrets(tokens.access_token)).not.toContain(segments[2])
+    // A real signature: jose verifies it with the mock's key, and the jti is the minted id.
+    const { payload } = await jwtVerify(tokens.access_token, h.mock.signer.verificationKey(), {
+      audience: 'api.atlassian.com',
+      currentDate: new Date(h.mock.clock.now()),
+    })
+    expect(payload.sub).toBe('ada')
+    expect(typeof payload.jti).toBe('string')
   })
 
   it('jira.omitted-refresh-token (connectors.md §1 "refresh_token occasionally missing from a refresh response")', async () => {

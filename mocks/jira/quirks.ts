@@ -10,15 +10,15 @@ export const jiraQuirks = defineQuirks([
     id: 'jira.json-token-body',
     provider: 'jira',
     summary:
-      'POST /oauth/token takes a JSON body (grant_type, client_id, client_secret, code/refresh_token, redirect_uri); a form-encoded body is refused with 400 invalid_request unless `tokenBody: json-or-form`.',
+      'POST /oauth/token takes a JSON body (grant_type, client_id, client_secret, code/refresh_token, redirect_uri) and, by default, a form-encoded one too; `tokenBody: json` refuses forms with 400 invalid_request.',
     departsFrom: 'RFC 6749 §3.2 / §4.1.3 (application/x-www-form-urlencoded token requests)',
     source: 'connectors.md §1, "Token | POST https://auth.atlassian.com/oauth/token, JSON body"',
     kind: 'option',
     option: {
       name: 'tokenBody',
       values: ['json', 'json-or-form'],
-      default: 'json',
-      why: 'JSON is the only documented body; whether the Auth0 backend also accepts a form is UNCONFIRMED, and a strict mock catches a client that relies on it',
+      default: 'json-or-form',
+      why: 'JSON is the documented body, but arctic, next-auth (openid-client) and python-social-auth post forms to the real endpoint and work (connectors.md addendum "what each provider requires of a client": accept both)',
     },
   },
   {

@@ -17,6 +17,7 @@ import { PolicyError, parsePolicyPatch } from '../policy.ts'
 import { requestState } from '../request-state.ts'
 import type { AccessTokenCheck } from '../spec/core.ts'
 import { NO_STORE_HEADERS, RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
+import { signIdToken } from '../spec/id-token.ts'
 import { createSpecMock, type SpecMock } from '../spec/index.ts'
 import { readOAuthBody } from '../spec/params.ts'
 import type { FamilyRecord, ProviderStore } from '../store.ts'
@@ -30,6 +31,8 @@ export const SALESFORCE_PATHS = Object.freeze({
   authorize: '/services/oauth2/authorize',
   token: '/services/oauth2/token',
   revoke: '/services/oauth2/revoke',
+  /** The org's JWK Set for id_token signatures. */
+  jwks: '/id/keys',
   /** The protected resource the agent calls: the identity endpoint, served at instance_url. */
   api: '/services/oauth2/userinfo',
 })
@@ -274,6 +277,10 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
           id,
           token_type: 'Bearer',
           issued_at: issuedAt,
+          // connectors.md §3 "Code-exchange response": id_token if openid; signed, iss = discovery's issuer.
+          ...(issued.grantType === 'authorization_code' && issued.scope.includes('openid')
+            ? { id_token: signIdToken(mock().signer, issuer, issued, { sub: id }) }
+            : {}),
         },
       }
     },
@@ -367,6 +374,15 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     ...options,
     provider: 'salesforce',
     paths: { ...SALESFORCE_PATHS, revoke: null },
+    revocationPath: SALESFORCE_PATHS.revoke,
+    metadataExtras: (at) => ({
+      jwks_uri: `${at}${SALESFORCE_PATHS.jwks}`,
+      scopes_supported: ['openid', 'api', 'refresh_token', 'offline_access', 'id', 'profile', 'email'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [mock().signer.alg],
+    }),
+    // connectors.md addendum: optional unless the app sets "Require Proof Key for Code Exchange".
+    providerPkce: 'optional',
     dialect,
     providerPolicy,
     ...(customPolicy === undefined ? {} : { policy: customPolicy }),
@@ -455,6 +471,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     core.revoke(client, token)
     return revokeAnswer(c, 200)
   }
+  spec.app.get(SALESFORCE_PATHS.jwks, () => toResponse({ status: 200, json: spec.signer.jwks() }))
   spec.app.post(SALESFORCE_PATHS.revoke, revoke)
   spec.app.get(SALESFORCE_PATHS.revoke, revoke)
 
@@ -481,9 +498,12 @@ export interface SalesforcePackOptions {
   /** Which gate `approvalRequired` closes: the app install (default) or admin-approved users. */
   approvalGate: 'install' | 'admin_approved_users'
   indexingConnector: boolean
+  /** "Require Proof Key for Code Exchange" on the connected app (salesforce.pkce-per-app). */
+  pkce: 'required' | 'optional'
 }
 
 const PACK_OPTION_KEYS = [
+  'pkce',
   'refreshPolicy',
   'idleTtlCap',
   'rtr',
@@ -525,7 +545,14 @@ export function parseSalesforcePackOptions(
     permittedUsers,
     approvalGate,
     indexingConnector: flag('indexingConnector'),
+    pkce: pkceOption(options['pkce']),
   }
+}
+
+function pkceOption(value: unknown): 'required' | 'optional' {
+  if (value === undefined) return 'optional'
+  if (value !== 'required' && value !== 'optional') fail("option pkce must be 'required' or 'optional'")
+  return value
 }
 
 /** The harness's factory: a pack's instance, options, custom policy and approval gate. */
@@ -546,5 +573,6 @@ export const createSalesforceMockFromInput = (input: MockFactoryInput): Salesfor
     permittedUsers: gate === 'admin_approved_users' ? 'admin_approved' : options.permittedUsers,
     // The search-indexing connector is connected by an admin service user, who may approve uninstalled apps.
     privilegedUsers: [INDEXING_USER],
+    pkce: options.pkce,
   })
 }

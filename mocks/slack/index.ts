@@ -82,7 +82,7 @@ interface Install {
   userScopes: string[]
   botScopes: string[]
   /** The bot token minted beside a user token at install, rendered at the top level. */
-  bot?: { accessToken: string; refreshToken?: string; expiresInSec: number | null }
+  bot?: { familyId: string; accessToken: string; refreshToken?: string; expiresInSec: number | null }
 }
 
 function splitSlackScopes(value: string | undefined): string[] {
@@ -268,6 +268,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
       mock.store.patchFamily(family.id, { currentRefreshToken: refreshToken })
     }
     install.bot = {
+      familyId: family.id,
       accessToken,
       ...(refreshToken === undefined ? {} : { refreshToken }),
       expiresInSec: ttl === null ? null : Math.floor(ttl / 1000),
@@ -390,6 +391,9 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
     providerPolicy: policy,
     tokenBodyFormats: ['form'],
     consentGate,
+    providerPkce: 'optional',
+    // /_lab refuses what the pack factory refuses: lifetimes follow the rotation setting only.
+    checkPolicy: (_effective, patch) => checkPolicy(patch, policy),
     realm: 'slack',
     classify: (path) => (path === SLACK_PATHS.authRevoke ? 'revoke' : undefined),
     hooks: {
@@ -413,6 +417,11 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
         minting = installs.get(family.id)?.kind ?? 'user'
       },
       tokenValue: (kind, minted) => (kind === 'access' ? accessValue(minting, minted) : refreshValue(minted)),
+      // A reused code kills the bot token minted beside the user token too.
+      familiesMintedWith: (familyId) => {
+        const bot = installs.get(familyId)?.bot
+        return bot ? [bot.familyId] : []
+      },
       afterFamilyCreated: ({ familyId, login, clientId }) => {
         const install = installs.get(familyId)
         if (install?.kind === 'user' && install.botScopes.length > 0) {

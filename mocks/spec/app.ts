@@ -46,24 +46,40 @@ export interface SpecAppOptions {
   realm?: string
   /** A scope the protected resource demands (403 insufficient_scope without it). Default: none. */
   apiRequiredScope?: string
+  /** A revocation route the provider mounts itself (paths.revoke null), advertised in discovery. */
+  revocationPath?: string
+  metadataExtras?: (issuer: string) => Record<string, unknown>
+  /** The mock's default PKCE requirement (discovery says S256 either way). */
+  pkce?: 'required' | 'optional'
 }
 
-export function buildMetadata(issuer: string, paths: SpecPaths): AuthorizationServerMetadata {
+export interface MetadataOptions {
+  revocationPath?: string
+  extras?: (issuer: string) => Record<string, unknown>
+}
+
+export function buildMetadata(
+  issuer: string,
+  paths: SpecPaths,
+  options: MetadataOptions = {},
+): AuthorizationServerMetadata {
   const authMethods = ['client_secret_basic', 'client_secret_post']
+  const revoke = paths.revoke ?? options.revocationPath ?? null
   return {
     issuer,
     authorization_endpoint: endpointUrl(issuer, paths.authorize),
     token_endpoint: endpointUrl(issuer, paths.token),
-    ...(paths.revoke === null
+    ...(revoke === null
       ? {}
       : {
-          revocation_endpoint: endpointUrl(issuer, paths.revoke),
+          revocation_endpoint: endpointUrl(issuer, revoke),
           revocation_endpoint_auth_methods_supported: authMethods,
         }),
     response_types_supported: ['code'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: authMethods,
+    ...(options.extras?.(issuer) ?? {}),
   }
 }
 
@@ -136,7 +152,13 @@ export function createSpecApp(options: SpecAppOptions): Hono {
     }),
   )
 
-  app.get(paths.metadata, () => toResponse(dialect.metadata(buildMetadata(options.issuer, paths))))
+  const metadataOptions: MetadataOptions = {
+    ...(options.revocationPath ? { revocationPath: options.revocationPath } : {}),
+    ...(options.metadataExtras ? { extras: options.metadataExtras } : {}),
+  }
+  app.get(paths.metadata, () =>
+    toResponse(dialect.metadata(buildMetadata(options.issuer, paths, metadataOptions))),
+  )
 
   app.get(paths.authorize, (c) => {
     const outcome = core.authorize(c.req.queries())
@@ -217,7 +239,6 @@ export function createSpecApp(options: SpecAppOptions): Hono {
       const code = params['code']
       const codeVerifier = params['code_verifier']
       if (code === undefined) return oauthFailure(c, missing('code'), grantType)
-      if (codeVerifier === undefined) return oauthFailure(c, missing('code_verifier'), grantType)
       outcome = core.exchangeCode(client, {
         code,
         codeVerifier,

@@ -155,7 +155,8 @@ describe('/token parameters', () => {
     ['client_credentials', 'grant_type=client_credentials', 400, 'unsupported_grant_type'],
     ['refresh without refresh_token', 'grant_type=refresh_token', 400, 'invalid_request'],
     ['code without code', 'grant_type=authorization_code&code_verifier=v', 400, 'invalid_request'],
-    ['code without verifier', 'grant_type=authorization_code&code=c', 400, 'invalid_request'],
+    // The verifier is optional on the wire (a code issued without PKCE needs none): an unknown code is the error.
+    ['unknown code without verifier', 'grant_type=authorization_code&code=c', 400, 'invalid_grant'],
     [
       'unknown code',
       `grant_type=authorization_code&code=nope&code_verifier=${verifierFor('x')}`,

@@ -112,6 +112,8 @@ export interface IssuedTokens {
   clientId: string
   familyId: string
   issuedAtMs: number
+  /** The authorize request's OIDC nonce (code exchange only): an id_token must echo it. */
+  nonce?: string
 }
 
 export type TokenOutcome = { ok: true; issued: IssuedTokens } | CoreError
@@ -138,6 +140,11 @@ export interface CoreHooks {
     /** The token request's parameters (secrets included: read them, never record them). */
     tokenRequest?: Readonly<Record<string, string>>
   }): boolean
+  /**
+   * Families minted beside this one by the same code exchange (Slack's bot token): a reused code
+   * ends them too (RFC 6749 §4.1.2: revoke every token issued from that code).
+   */
+  familiesMintedWith?(familyId: string): readonly string[]
   /** Runs after a code exchange created a family (Salesforce: evict the oldest beyond five per user). */
   afterFamilyCreated?(
     ctx: { familyId: string; login: string; clientId: string },
@@ -152,7 +159,7 @@ export interface CoreHooks {
    * The wire value of a freshly minted token (Google `ya29.…`, Salesforce `00D…!…`). `minted` comes
    * from the IdSource and must appear in the result unchanged, so src/redact.ts still recognises it.
    */
-  tokenValue?(kind: 'access' | 'refresh', minted: string): string
+  tokenValue?(kind: 'access' | 'refresh', minted: string, ctx: MintContext): string
   /**
    * Runs when a successful token request is about to mint a family's next tokens, with the request's
    * parameters (secrets included: read, never record). Zendesk remembers the lifetimes the client asked
@@ -165,12 +172,44 @@ export interface CoreHooks {
   ): void
 }
 
+/**
+ * Whether a client must use PKCE. `required`: /authorize refuses a request without code_challenge
+ * (Databricks by default, a Salesforce app with "Require Proof Key for Code Exchange"); `optional`:
+ * PKCE is verified when sent and a code issued without a challenge must be exchanged without a
+ * verifier (connectors.md, "what each provider requires of a client").
+ */
+export type PkceMode = 'required' | 'optional'
+
+/** The teammate an auto-consenting /authorize signs in when the request carries no login_hint. */
+export const DEFAULT_LOGIN = 'teammate'
+
+/** What a minted token stands for, and how to make it a signed JWT (Atlassian, Databricks, Zendesk). */
+export interface MintContext {
+  login: string
+  clientId: string
+  scope: readonly string[]
+  issuedAtMs: number
+  expiresAtMs: number | null
+  /**
+   * A signed JWT for this token: iss (the mock's issuer), sub, client_id, scope, iat, exp, and the
+   * minted id as jti (so ids never need to be dot-free), then `claims` over them.
+   */
+  jwt(claims?: Readonly<Record<string, unknown>>, typ?: string): string
+}
+
 export interface AuthorizationCoreDeps {
   store: ProviderStore
   clock: Clock
   ids: IdSource
   consentGate?: ConsentGate
   hooks?: CoreHooks
+  /** Per client; default: required for every client (the RFC baseline's strictness). */
+  pkce?: (clientId: string) => PkceMode
+  /** Who signs in when /authorize has no login_hint; default DEFAULT_LOGIN. */
+  defaultLogin?: () => string
+  /** Signs JWT-shaped tokens (MintContext.jwt) with the mock's key. */
+  signJwt?: (claims: Readonly<Record<string, unknown>>, typ?: string) => string
+  issuer?: string
 }
 
 export interface AuthorizationCore {
@@ -184,7 +223,8 @@ export interface AuthorizationCore {
     input: {
       code: string
       redirectUri: string | undefined
-      codeVerifier: string
+      /** Absent when the client sent none: fine only for a code issued without a code_challenge. */
+      codeVerifier: string | undefined
       tokenRequest?: Readonly<Record<string, string>>
     },
   ): TokenOutcome
@@ -226,14 +266,35 @@ interface FamilyEnd {
 
 export function createAuthorizationCore(deps: AuthorizationCoreDeps): AuthorizationCore {
   const { store, clock, ids } = deps
+  const pkceFor = (clientId: string): PkceMode => deps.pkce?.(clientId) ?? 'required'
   const log = (event: LedgerEvent): void => store.appendLedger(event)
   const familyPolicy = (family: FamilyRecord): TokenPolicy => {
     const policy = store.policyFor(family.clientId)
     return deps.hooks?.familyPolicy?.(family, policy) ?? policy
   }
-  const mintValue = (kind: 'access' | 'refresh', prefix: string): string => {
+  const mintValue = (kind: 'access' | 'refresh', prefix: string, what: Omit<MintContext, 'jwt'>): string => {
     const minted = ids.next(prefix)
-    return deps.hooks?.tokenValue?.(kind, minted) ?? minted
+    const hook = deps.hooks?.tokenValue
+    if (!hook) return minted
+    const jwt = (claims: Readonly<Record<string, unknown>> = {}, typ?: string): string => {
+      const sign = deps.signJwt
+      if (!sign) throw new Error('this mock has no JWT signer')
+      const iat = Math.floor(what.issuedAtMs / 1000)
+      return sign(
+        {
+          iss: deps.issuer,
+          sub: what.login,
+          client_id: what.clientId,
+          scope: what.scope.join(' '),
+          iat,
+          ...(what.expiresAtMs === null ? {} : { exp: Math.floor(what.expiresAtMs / 1000) }),
+          jti: minted,
+          ...claims,
+        },
+        typ,
+      )
+    }
+    return hook(kind, minted, { ...what, jwt })
   }
 
   /** The TTL deadline a live family runs into first, under the client's current policy. */
@@ -303,7 +364,13 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       // Rounded down: a client that believes its token dies a little early refreshes in time.
       expiresInSec = Math.max(0, Math.floor((expiresAtMs - now) / 1000))
     }
-    const value = mintValue('access', 'at_')
+    const value = mintValue('access', 'at_', {
+      login: family.login,
+      clientId: family.clientId,
+      scope,
+      issuedAtMs: now,
+      expiresAtMs,
+    })
     store.createToken({
       value,
       kind: 'access',
@@ -318,7 +385,13 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
   }
 
   function mintRefreshToken(family: FamilyRecord, now: number): string {
-    const value = mintValue('refresh', 'rt_')
+    const value = mintValue('refresh', 'rt_', {
+      login: family.login,
+      clientId: family.clientId,
+      scope: splitScope(family.scope),
+      issuedAtMs: now,
+      expiresAtMs: null,
+    })
     store.createToken({
       value,
       kind: 'refresh',
@@ -408,18 +481,23 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       if (responseType !== 'code')
         return fail('unsupported_response_type', 'only response_type=code is supported')
       const challenge = first(params, 'code_challenge')
-      if (challenge === undefined) return fail('invalid_request', 'code_challenge is required (PKCE)')
-      if (first(params, 'code_challenge_method') !== 'S256') {
-        return fail('invalid_request', 'code_challenge_method must be S256')
+      if (challenge === undefined) {
+        if (pkceFor(clientId) === 'required')
+          return fail('invalid_request', 'code_challenge is required (PKCE)')
+        if (first(params, 'code_challenge_method') !== undefined)
+          return fail('invalid_request', 'code_challenge_method was sent without code_challenge')
+      } else {
+        if (first(params, 'code_challenge_method') !== 'S256') {
+          return fail('invalid_request', 'code_challenge_method must be S256')
+        }
+        if (!isS256Challenge(challenge))
+          return fail('invalid_request', 'code_challenge is not a base64url SHA-256')
       }
-      if (!isS256Challenge(challenge))
-        return fail('invalid_request', 'code_challenge is not a base64url SHA-256')
       const scopes = splitScope(first(params, 'scope'))
       if (!scopes.every((s) => SCOPE_TOKEN.test(s)))
         return fail('invalid_scope', 'scope contains invalid characters')
-      const login = first(params, 'login_hint')
-      if (login === undefined)
-        return fail('invalid_request', 'login_hint (the teammate) is required by this mock')
+      // No provider requires login_hint: the real page asks the user to sign in; auto-consent picks one.
+      const login = first(params, 'login_hint') ?? deps.defaultLogin?.() ?? DEFAULT_LOGIN
 
       const query: Record<string, string> = {}
       for (const [name, values] of Object.entries(params))
@@ -456,7 +534,8 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
         redirectUri,
         redirectUriIncluded,
         scope: scopes.join(' '),
-        codeChallenge: challenge,
+        // '' marks a code issued without PKCE: its exchange must then carry no verifier.
+        codeChallenge: challenge ?? '',
         query,
         issuedAtMs: now,
         expiresAtMs: now + store.policyFor(clientId).codeTtlMs,
@@ -493,7 +572,13 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       if (code.usedAtMs !== null) {
         // RFC 6749 §4.1.2: deny, and revoke what the first exchange minted.
         const family = code.familyId === null ? undefined : store.getFamily(code.familyId)
-        if (family) endLive(family, 'code_reused', now)
+        if (family) {
+          endLive(family, 'code_reused', now)
+          for (const id of deps.hooks?.familiesMintedWith?.(family.id) ?? []) {
+            const sibling = store.getFamily(id)
+            if (sibling) endLive(sibling, 'code_reused', now)
+          }
+        }
         return coreError('invalid_grant', 'code_reused', 'the authorization code was already used')
       }
       if (now >= code.expiresAtMs)
@@ -509,7 +594,17 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
           'redirect_uri does not match the authorization request',
         )
       }
-      if (!verifyS256(input.codeVerifier, code.codeChallenge)) {
+      if (code.codeChallenge === '') {
+        // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is refused (downgrade).
+        if (input.codeVerifier !== undefined)
+          return coreError(
+            'invalid_grant',
+            'pkce_mismatch',
+            'code_verifier sent for a code issued without PKCE',
+          )
+      } else if (input.codeVerifier === undefined) {
+        return coreError('invalid_request', 'missing_parameter', 'code_verifier is missing')
+      } else if (!verifyS256(input.codeVerifier, code.codeChallenge)) {
         return coreError('invalid_grant', 'pkce_mismatch', 'code_verifier does not match the code_challenge')
       }
 
@@ -560,9 +655,11 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
         { familyId: family.id, login: code.login, clientId: client.clientId },
         core,
       )
+      const nonce = (JSON.parse(code.queryJson) as Record<string, string>)['nonce']
       return {
         ok: true,
         issued: {
+          ...(nonce === undefined || nonce === '' ? {} : { nonce }),
           grantType: 'authorization_code',
           accessToken: access.value,
           tokenType: 'Bearer',

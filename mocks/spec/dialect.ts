@@ -7,6 +7,7 @@
  * Every function is pure and returns a `WireResponse` description, so dialects are testable without
  * HTTP and the app owns the headers that must always be there (no-store on token responses).
  */
+import { noteWireError } from '../wire-error.ts'
 import type { AccessTokenCheck, CoreError, IssuedTokens } from './core.ts'
 
 export interface WireResponse {
@@ -36,6 +37,7 @@ export interface AuthorizationServerMetadata {
   code_challenge_methods_supported: string[]
   token_endpoint_auth_methods_supported: string[]
   revocation_endpoint_auth_methods_supported?: string[]
+  [extra: string]: unknown
 }
 
 export interface ApiIdentity {
@@ -202,5 +204,5 @@ export function toResponse(
   }
   // 204/205/304 may not carry a body at all.
   if (wire.status === 204 || wire.status === 205 || wire.status === 304) body = null
-  return new Response(body, { status: wire.status, headers })
+  return noteWireError(new Response(body, { status: wire.status, headers }), wire.json)
 }

@@ -9,12 +9,19 @@ import { createMockControl } from '../control.ts'
 import { createFaultQueue } from '../faults.ts'
 import { createInProcessFetch } from '../in-process-fetch.ts'
 import { BASELINE_DEFAULT_POLICY, parsePolicyPatch, resolvePolicy } from '../policy.ts'
-import { createRequestRecorder } from '../recorder.ts'
+import { type JwtSigner, createJwtSigner } from '../jwt.ts'
+import { type SecretSet, createRequestRecorder } from '../recorder.ts'
 import type { RecordedEndpoint } from '../request-state.ts'
 import { type ProviderStore, createProviderStore } from '../store.ts'
 import type { MockOptions, MockProvider, MockProviderId, TokenPolicy } from '../types.ts'
 import { createSpecApp } from './app.ts'
-import { type AuthorizationCore, type CoreHooks, createAuthorizationCore } from './core.ts'
+import {
+  type AuthorizationCore,
+  type CoreHooks,
+  DEFAULT_LOGIN,
+  type PkceMode,
+  createAuthorizationCore,
+} from './core.ts'
 import { RFC_DIALECT, type ResponseDialect } from './dialect.ts'
 import type { BodyFormat } from './params.ts'
 import { BASELINE_PATHS, type SpecPaths } from './paths.ts'
@@ -34,6 +41,14 @@ export interface SpecMockOptions extends MockOptions {
   realm?: string
   /** A scope /api/me demands, answering 403 insufficient_scope without it. Default: none. */
   apiRequiredScope?: string
+  /** The provider's PKCE default when `pkce` is not given (baseline: required). */
+  providerPkce?: PkceMode
+  /** The provider's rule for a client's effective policy; see ControlDeps.checkPolicy. */
+  checkPolicy?: (effective: TokenPolicy, patch: Partial<TokenPolicy>) => void
+  /** A revocation route the provider mounts itself (paths.revoke null): advertised in discovery. */
+  revocationPath?: string
+  /** Extra discovery fields (jwks_uri, userinfo_endpoint, …) the provider implements. */
+  metadataExtras?: (issuer: string) => Record<string, unknown>
 }
 
 /** A spec mock, with the internals a provider mock needs to extend it. */
@@ -44,6 +59,35 @@ export interface SpecMock extends MockProvider {
   readonly clock: OffsetClock
   readonly paths: SpecPaths
   readonly dialect: ResponseDialect
+  /** Signs this mock's JWTs; every signed value is registered as a secret for the request log. */
+  readonly signer: JwtSigner
+  /** The values the request log redacts wherever they appear. */
+  readonly secrets: SecretSet
+  /** Who /authorize signs in without a login_hint. */
+  readonly defaultLogin: string
+}
+
+/** A store whose minted secrets (token values, codes, client secrets) are learnt by the request log. */
+function watchingSecrets(store: ProviderStore, secrets: SecretSet): ProviderStore {
+  return {
+    ...store,
+    createToken(input) {
+      secrets.add(input.value)
+      return store.createToken(input)
+    },
+    createCode(input) {
+      secrets.add(input.value)
+      return store.createCode(input)
+    },
+    createClient(input) {
+      secrets.add(input.clientSecret)
+      return store.createClient(input)
+    },
+    patchClient(clientId, patch) {
+      secrets.add(patch.clientSecret)
+      return store.patchClient(clientId, patch)
+    },
+  }
 }
 
 export function createSpecMock(options: SpecMockOptions): SpecMock {
@@ -56,17 +100,46 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     resolvePolicy(BASELINE_DEFAULT_POLICY, parsePolicyPatch(options.providerPolicy ?? {})),
     parsePolicyPatch(options.policy ?? {}),
   )
-  const store = createProviderStore({ defaultPolicy })
+  const recorder = createRequestRecorder(
+    options.requestLogSize === undefined ? {} : { capacity: options.requestLogSize },
+  )
+  const secrets = recorder.secrets
+  const store = watchingSecrets(createProviderStore({ defaultPolicy }), secrets)
+  const baseSigner = createJwtSigner(options.signing ?? 'HS256', issuer)
+  const signer: JwtSigner = {
+    ...baseSigner,
+    sign(claims, typ) {
+      const jwt = baseSigner.sign(claims, typ)
+      secrets.add(jwt)
+      return jwt
+    },
+  }
+  const defaultPkce: PkceMode = options.pkce ?? options.providerPkce ?? 'required'
+  const clientPkce = new Map<string, PkceMode>()
+  const defaultLogin = options.defaultLogin ?? DEFAULT_LOGIN
   const core = createAuthorizationCore({
     store,
     clock,
     ids: options.ids,
     ...(options.consentGate ? { consentGate: options.consentGate } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    pkce: (clientId) => clientPkce.get(clientId) ?? defaultPkce,
+    defaultLogin: () => defaultLogin,
+    signJwt: (claims, typ) => signer.sign(claims, typ),
+    issuer,
   })
   const faults = createFaultQueue()
-  const recorder = createRequestRecorder()
-  const control = createMockControl({ store, core, faults, recorder, clock, ids: options.ids })
+  const control = createMockControl({
+    store,
+    core,
+    faults,
+    recorder,
+    clock,
+    ids: options.ids,
+    clientPkce,
+    defaultPkce,
+    ...(options.checkPolicy ? { checkPolicy: options.checkPolicy } : {}),
+  })
   const app = createSpecApp({
     provider,
     issuer,
@@ -82,6 +155,9 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     ...(options.classify ? { classify: options.classify } : {}),
     ...(options.realm ? { realm: options.realm } : {}),
     ...(options.apiRequiredScope ? { apiRequiredScope: options.apiRequiredScope } : {}),
+    ...(options.revocationPath ? { revocationPath: options.revocationPath } : {}),
+    ...(options.metadataExtras ? { metadataExtras: options.metadataExtras } : {}),
+    pkce: defaultPkce,
   })
   return {
     provider,
@@ -96,6 +172,9 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     clock,
     paths,
     dialect,
+    signer,
+    secrets,
+    defaultLogin,
   }
 }
 
@@ -111,4 +190,4 @@ export function createBaselineMock(options: MockOptions): MockProvider {
 export { BASELINE_DEFAULT_POLICY } from '../policy.ts'
 export { BASELINE_PATHS, type SpecPaths } from './paths.ts'
 export { RFC_DIALECT, type ResponseDialect, type WireResponse } from './dialect.ts'
-export type { AuthorizationCore, CoreHooks, IssuedTokens, CoreError, ErrorReason } from './core.ts'
+export type { AuthorizationCore, CoreHooks, IssuedTokens, CoreError, ErrorReason, PkceMode } from './core.ts'

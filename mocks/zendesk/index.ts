@@ -191,13 +191,10 @@ export function checkZendeskPolicy(input: unknown, tokens: ZendeskTokenKind): Pa
   return patch
 }
 
-/**
- * An enforced client's access token: a JWT with `typ: at+jwt`. The IdSource value is its last segment,
- * unchanged, so src/redact.ts recognises it both as a JWT and as a minted secret.
- */
-export function zendeskJwt(issuer: string, minted: string): string {
-  const part = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url')
-  return `${part({ alg: 'RS256', typ: 'at+jwt' })}.${part({ iss: issuer })}.${minted}`
+/** An ISO timestamp; a time no Date can hold (a clock moved absurdly far) renders as null, never a 500. */
+function isoTime(ms: number): string | null {
+  const date = new Date(ms)
+  return Number.isNaN(date.getTime()) ? null : date.toISOString()
 }
 
 /** Numeric ids Zendesk shows for users and tokens; not secrets, so plain counters. */
@@ -277,8 +274,11 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
     },
 
     // zendesk.at-jwt-access-tokens
-    tokenValue: (kind, minted) =>
-      kind === 'access' && mintingJwt ? zendeskJwt(`https://${subdomain}.zendesk.com`, minted) : minted,
+    // Signed with the mock's key, `typ: at+jwt`, the minted id as jti.
+    tokenValue: (kind, minted, ctx) =>
+      kind === 'access' && mintingJwt
+        ? ctx.jwt({ iss: `https://${subdomain}.zendesk.com` }, 'at+jwt')
+        : minted,
 
     familyPolicy(family: FamilyRecord, clientPolicy: TokenPolicy): TokenPolicy {
       const given = lifetimes.get(family.id)
@@ -386,6 +386,8 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
     ...options,
     provider: 'zendesk',
     issuer: options.issuer ?? `http://${subdomain}.zendesk.mock`,
+    // connectors.md §5: PKCE is required for public clients only; the mock's clients are confidential.
+    providerPkce: 'optional',
     paths: {
       authorize: ZENDESK_PATHS.authorize,
       token: ZENDESK_PATHS.token,
@@ -429,7 +431,7 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
       user_id: users.idOf(token.login),
       client_id: token.clientId,
       scopes: token.scope.split(' ').filter((s) => s !== ''),
-      created_at: new Date(token.issuedAtMs).toISOString(),
+      created_at: isoTime(token.issuedAtMs),
       url: `https://${subdomain}.zendesk.com/api/v2/oauth/tokens/${tokenIds.idOf(value)}.json`,
     }
   }

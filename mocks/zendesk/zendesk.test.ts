@@ -1,3 +1,4 @@
+import { jwtVerify } from 'jose'
 /**
  * The Zendesk mock, quirk by quirk: each test is named after a quirk id in mocks/zendesk/quirks.ts and
  * cites its connectors.md row. Everything goes through the mock's fetch with real Requests.
@@ -182,13 +183,17 @@ describe('zendesk quirks', () => {
   })
 
   it('zendesk.at-jwt-access-tokens (connectors.md §5 "Which clients are enforced | … Access-token JWTs typ: at+jwt")', async () => {
-    const expiring = await connect(setup(), 'alice')
-    const [header, payload, signature] = String(expiring['access_token']).split('.')
+    // A real signed JWT now (it was header.payload.<minted id>): jose verifies it with the mock's key.
+    const h = setup()
+    const expiring = await connect(h, 'alice')
+    const [header] = String(expiring['access_token']).split('.')
     expect(JSON.parse(Buffer.from(header ?? '', 'base64url').toString())).toMatchObject({ typ: 'at+jwt' })
-    expect(JSON.parse(Buffer.from(payload ?? '', 'base64url').toString())).toEqual({
-      iss: 'https://acme.zendesk.com',
+    const { payload } = await jwtVerify(String(expiring['access_token']), h.mock.signer.verificationKey(), {
+      typ: 'at+jwt',
+      currentDate: new Date(h.mock.clock.now()),
     })
-    expect(signature).toMatch(/^at_\d+$/)
+    expect(payload).toMatchObject({ iss: 'https://acme.zendesk.com', sub: 'alice' })
+    expect(payload.jti).toMatch(/^at_\d+$/)
     expect(redactSecrets(`token ${String(expiring['access_token'])}`)).toMatch(/^token (\[redacted\])+$/)
     const legacy = await connect(setup({ tokens: 'legacy' }), 'alice')
     expect(String(legacy['access_token'])).toMatch(/^at_\d+$/)

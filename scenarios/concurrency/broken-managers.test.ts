@@ -6,13 +6,13 @@ import type { RuleId } from '../../src/rules/types.ts'
 import { formatCounterexample } from '../../src/suite/counterexample.ts'
 import { exploreInterleavings, replayInterleaving } from '../../src/suite/interleavings.ts'
 import { profileFor } from '../../src/suite/profiles.ts'
-import {
-  fiveXxIsRevoked,
-  noCompareAndSwap,
-  noSingleFlight,
-  persistsAfterReturning,
-  retries429WithoutWaiting,
-} from '../support/concurrency-mutants.ts'
+import { mutantById } from '../mutants/index.ts'
+
+const noSingleFlight = mutantById('no-single-flight').createManager
+const noCompareAndSwap = mutantById('no-compare-and-swap').createManager
+const persistsAfterReturning = mutantById('persists-after-returning').createManager
+const fiveXxIsRevoked = mutantById('server-error-read-as-revoked').createManager
+const retries429WithoutWaiting = mutantById('retries-429-without-waiting').createManager
 
 const SEED = 11
 /** A ceiling: fast-check stops at the first failing interleaving (all of these fail within the first 20 at this seed). */

@@ -6,50 +6,23 @@
  * `invalid_request` "Refresh token is invalid" as a passing hiccup (so it retries forever instead of
  * asking to reconnect) is caught with a shrunk counterexample.
  */
+import { mutantById } from '../mutants/index.ts'
 import { expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
-import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
-import {
-  createManager as referenceManager,
-  createReferenceManager,
-} from '../../src/manager/reference-manager.ts'
-import { extendBaseline } from '../../src/providers/baseline.ts'
-import { databricksClient } from '../../src/providers/databricks.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import type { ProviderClient } from '../../src/providers/types.ts'
-import { oauthErrorCode } from '../../src/providers/wire.ts'
+import type { CreateManager } from '../../src/manager/contract.ts'
+import { createManager as referenceManager } from '../../src/manager/reference-manager.ts'
 import { RULES, ruleAppliesTo, ruleIsChecked } from '../../src/rules/catalogue/index.ts'
 import { runConformance } from '../../src/suite/conformance.ts'
 import { formatCounterexample } from '../../src/suite/counterexample.ts'
 import { databricksPaceScenarios } from '../../src/suite/profiles/databricks.ts'
+import { profileFor } from '../../src/suite/profiles.ts'
+import { policySetsThePace } from '../../src/rules/catalogue/policy-sets-the-pace.ts'
 import { expectedPrompts, playPace } from './support/scripted-pace.ts'
 
 const SEED = 20261128
 const RUNS = 150
 
-/**
- * Reads every invalid_request from the token endpoint as the source's passing trouble: the manager
- * backs off and retries, and tells the teammate to try later, forever, while the grant is long dead.
- * One change to the reference: the provider dialect's failure classification, through `parts.providerFor`.
- */
-const { id: _id, parseTokenResponse: _parse, ...databricksDialect } = databricksClient
-// Rebuilt with extendBaseline: a plain spread would keep a parseTokenResponse bound to the reference
-// classification, and the mutant would never be consulted on an HTTP error.
-const invalidRequestIsTransient: ProviderClient = extendBaseline('databricks', {
-  ...databricksDialect,
-  classifyTokenFailure: (status, headers, body, networkError, nowMs) =>
-    networkError === undefined && oauthErrorCode(body) === 'invalid_request'
-      ? { kind: 'transient', detail: 'token endpoint answered invalid_request; retrying' }
-      : databricksClient.classifyTokenFailure(status, headers, body, networkError, nowMs),
-})
-
-const retriesForever: CreateManager = (env) =>
-  createReferenceManager(env, {
-    parts: {
-      providerFor: (pack: PackDescriptor) =>
-        pack.provider === 'databricks' ? invalidRequestIsTransient : providerClient(pack.provider),
-    },
-  })
+const retriesForever = mutantById('databricks-invalid-request-retried').createManager
 
 describe('databricks: the reference manager', () => {
   it('passes every checked rule on the Databricks profile, and every checked rule was exercised', async () => {
@@ -90,6 +63,16 @@ describe('databricks: the reference manager', () => {
   }, 120_000)
 })
 
+/** The rule policy-sets-the-pace itself, on the Databricks profile's scripted horizons. */
+const pace = (createManager: CreateManager) =>
+  policySetsThePace.standalone!({
+    provider: 'databricks',
+    profile: profileFor('databricks')!,
+    createManager,
+    seed: SEED,
+    runs: RUNS,
+  })
+
 describe('databricks: a manager ignorant of the dialect is caught', () => {
   it('expiry-prompts-once catches a manager that retries "Refresh token is invalid" forever, with a shrunk counterexample', async () => {
     const { text } = await expectRuleCatches('databricks', 'expiry-prompts-once', retriesForever, {
@@ -100,10 +83,12 @@ describe('databricks: a manager ignorant of the dialect is caught', () => {
     expect(text).toMatch(/retry_later/)
   }, 300_000)
 
-  it('the scripted horizon catches it too: the 7-day policy never prompts, the teammate is told to retry instead', async () => {
-    const played = await playPace(databricksPaceScenarios[1]!, retriesForever)
-    expect(played.prompts).toBe(0)
-    expect(played.unexpected.length).toBeGreaterThan(40)
-    expect(played.unexpected[0]).toMatch(/retry_later/)
+  it('policy-sets-the-pace (the rule itself) catches it: the first expected prompt is "retry later" instead', async () => {
+    const own = await pace(retriesForever)
+    expect(own.status).toBe('fail')
+    expect(own.note).toMatch(/should ask to reconnect/)
+    expect(own.counterexample?.violations[0]?.actual).toMatchObject({ outcome: { kind: 'retry_later' } })
+    const reference = await pace(referenceManager)
+    expect(reference.status, reference.note).toBe('pass')
   }, 120_000)
 })

@@ -5,52 +5,15 @@
  */
 import { expectReferencePasses, expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
-import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
-import { mergeTokenResponse } from '../../src/manager/decisions.ts'
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { googleClient } from '../../src/providers/google.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import type { ProviderClient } from '../../src/providers/types.ts'
+import type { CreateManager } from '../../src/manager/contract.ts'
+import { mutantById } from '../mutants/index.ts'
 import type { RuleId } from '../../src/rules/types.ts'
 
 const SEED = 20261128
 const RUNS = 150
 
-/**
- * Sends access_type=offline but not prompt=consent: a teammate who connects again while Google still
- * holds their earlier grant gets no refresh token (connectors.md §4; root cause 5: site-kit-wp #690,
- * amp-labs/connectors #1168). After the admin cleared their credentials, nothing is left to refresh with.
- */
-const withoutPromptConsent: ProviderClient = {
-  ...googleClient,
-  authorizationUrl: (pack, request) => {
-    const url = new URL(googleClient.authorizationUrl(pack, request))
-    url.searchParams.delete('prompt')
-    return url.toString()
-  },
-}
-
-const reconsentsWithoutPrompt: CreateManager = (env) =>
-  createReferenceManager(env, {
-    parts: {
-      providerFor: (pack: PackDescriptor) =>
-        pack.provider === 'google' ? withoutPromptConsent : providerClient(pack.provider),
-    },
-  })
-
-/**
- * Stores whatever the token endpoint answered, so a Google refresh (which never carries a refresh
- * token) overwrites the stored refresh token with nothing (root cause 5: bagofwords #729).
- */
-const overwritesStoredRefreshToken: CreateManager = (env) =>
-  createReferenceManager(env, {
-    parts: {
-      mergeTokenResponse: (previous, parsed, nowMs) => {
-        const { refreshToken: _kept, ...next } = mergeTokenResponse(previous, parsed, nowMs)
-        return parsed.refreshToken === undefined ? next : { ...next, refreshToken: parsed.refreshToken }
-      },
-    },
-  })
+const reconsentsWithoutPrompt = mutantById('google-reconsent-without-prompt-consent').createManager
+const overwritesStoredRefreshToken = mutantById('refresh-token-dropped-when-omitted').createManager
 
 async function expectCaught(rule: RuleId, createManager: CreateManager, mustShow: RegExp[]): Promise<string> {
   const { text } = await expectRuleCatches('google', rule, createManager, { seed: SEED, runs: RUNS })

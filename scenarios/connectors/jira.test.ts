@@ -4,14 +4,12 @@
  */
 import { expectReferencePasses, expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
-import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
+import type { CreateManager } from '../../src/manager/contract.ts'
+import { mutantById } from '../mutants/index.ts'
 import {
   createManager as referenceManager,
   createReferenceManager,
 } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { classifyJiraTokenFailure, createJiraClient } from '../../src/providers/jira.ts'
-import { oauthErrorCode } from '../../src/providers/wire.ts'
 import { ruleById } from '../../src/rules/catalogue/index.ts'
 import { replayTimeline } from '../../src/suite/play.ts'
 import type { OrgSpec, TimelineEvent } from '../../src/world/types.ts'
@@ -20,25 +18,7 @@ import { MINUTE_MS } from '../../src/clock.ts'
 const SEED = 20261128
 const RUNS = 150
 
-/**
- * Reads Atlassian's wrong-secret answer (401 access_denied "Unauthorized") the way a naive client
- * does, as the teammate's Deny: every teammate is sent back to Connect, in a loop
- * (connectors.md root cause 7, jira.js isReauthorizationRequired).
- */
-const jiraAccessDeniedIsConsent = createJiraClient({
-  classifyTokenFailure: (status, headers, body, networkError, nowMs) =>
-    status === 401 && oauthErrorCode(body) === 'access_denied'
-      ? { kind: 'permanent', reason: 'consent_denied', detail: 'token endpoint answered access_denied' }
-      : classifyJiraTokenFailure(status, headers, body, networkError, nowMs),
-})
-
-const accessDeniedSentToConnect: CreateManager = (env) =>
-  createReferenceManager(env, {
-    parts: {
-      providerFor: (pack: PackDescriptor) =>
-        pack.provider === 'jira' ? jiraAccessDeniedIsConsent : providerClient(pack.provider),
-    },
-  })
+const accessDeniedSentToConnect = mutantById('atlassian-access-denied-sends-to-consent').createManager
 
 describe('jira conformance', () => {
   it('the reference manager passes every checked rule that applies to Jira, and each was exercised', async () => {

@@ -5,55 +5,16 @@
  */
 import { expectReferencePasses, expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
-import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
-import { mergeTokenResponse } from '../../src/manager/decisions.ts'
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { salesforceClient, salesforceErrorCodes } from '../../src/providers/salesforce.ts'
-import type { ProviderClient } from '../../src/providers/types.ts'
+import type { CreateManager } from '../../src/manager/contract.ts'
+import { mutantById } from '../mutants/index.ts'
 import type { RuleId } from '../../src/rules/types.ts'
 import type { OrgSpec } from '../../src/world/types.ts'
 
 const SEED = 20261128
 const RUNS = 150
 
-/**
- * Relies on expires_in, which Salesforce never sends, so it never refreshes ahead of time; and when
- * the API finally says INVALID_SESSION_ID ("Session expired or invalid") it reads that as the end of
- * the grant and sends the teammate to Connect instead of refreshing (connectors.md root cause 4:
- * PostHog #34828, verbb/auth 2.0.43).
- */
-const invalidSessionIsAPrompt: ProviderClient = {
-  ...salesforceClient,
-  classifyApiResult: (result) =>
-    salesforceErrorCodes(result.body).includes('INVALID_SESSION_ID')
-      ? 'scope_missing'
-      : salesforceClient.classifyApiResult(result),
-}
-
-const sendsSessionExpiryToConnect: CreateManager = (env) =>
-  createReferenceManager(env, {
-    parts: {
-      providerFor: (pack: PackDescriptor) =>
-        pack.provider === 'salesforce' ? invalidSessionIsAPrompt : providerClient(pack.provider),
-    },
-  })
-
-/**
- * Believes "a Salesforce refresh never returns a refresh token" and keeps the one it has even when
- * Refresh Token Rotation sends a new one (NetCoreForce #94): the next refresh presents the
- * invalidated token and Salesforce revokes the whole family.
- */
-const ignoresRotatedRefreshToken: CreateManager = (env) =>
-  createReferenceManager(env, {
-    parts: {
-      mergeTokenResponse: (previous, parsed, nowMs) => {
-        const next = mergeTokenResponse(previous, parsed, nowMs)
-        const kept = previous?.refreshToken ?? next.refreshToken
-        return kept === undefined ? next : { ...next, refreshToken: kept }
-      },
-    },
-  })
+const sendsSessionExpiryToConnect = mutantById('salesforce-invalid-session-sends-to-connect').createManager
+const ignoresRotatedRefreshToken = mutantById('rotated-refresh-token-not-persisted').createManager
 
 async function expectCaught(
   rule: RuleId,

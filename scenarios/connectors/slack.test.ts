@@ -4,48 +4,17 @@
  */
 import { expectReferencePasses, expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
-import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { classifyBaselineApiResult, classifyBaselineCallbackError } from '../../src/providers/baseline.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { createSlackClient, parseSlackTokenSuccess } from '../../src/providers/slack.ts'
-import type { ProviderClient } from '../../src/providers/types.ts'
+import type { CreateManager } from '../../src/manager/contract.ts'
+import { mutantById } from '../mutants/index.ts'
 import type { RuleId } from '../../src/rules/types.ts'
 import { profileFor } from '../../src/suite/profiles.ts'
 
 const SEED = 20261128
 const RUNS = 150
 
-function withSlackClient(slack: ProviderClient): CreateManager {
-  return (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack: PackDescriptor) =>
-          pack.provider === 'slack' ? slack : providerClient(pack.provider),
-      },
-    })
-}
-
-/** Checks the API answer's HTTP status only: Slack's 200 `ok:false token_revoked` reads as success. */
-const apiStatusOnly = withSlackClient(createSlackClient({ classifyApiResult: classifyBaselineApiResult }))
-
-/**
- * Checks the token endpoint's HTTP status only: a 200 `ok:false invalid_refresh_token` is parsed as
- * a token response, finds no token, and is reported as the source's fault (support) instead of a prompt.
- */
-const tokenStatusOnly = withSlackClient(
-  createSlackClient({
-    parseTokenResponse: (status, headers, body, nowMs) =>
-      status === 200 && typeof body === 'object' && body !== null && !Array.isArray(body)
-        ? parseSlackTokenSuccess(body as Record<string, unknown>)
-        : createSlackClient().parseTokenResponse(status, headers, body, nowMs),
-  }),
-)
-
-/** Reads Slack's undescribed access_denied (app approval required) as the teammate's own Deny. */
-const approvalReadAsDeny = withSlackClient(
-  createSlackClient({ classifyCallbackError: (error) => classifyBaselineCallbackError(error) }),
-)
+const apiStatusOnly = mutantById('slack-api-ok-false-read-as-success').createManager
+const tokenStatusOnly = mutantById('slack-ok-false-read-as-success').createManager
+const approvalReadAsDeny = mutantById('slack-approval-read-as-deny').createManager
 
 describe('slack conformance', () => {
   it('the reference manager passes every checked rule that applies to Slack, and each was exercised', async () => {

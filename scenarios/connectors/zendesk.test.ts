@@ -8,12 +8,12 @@
  */
 import { expectRuleCatches } from '../support/expect-rules.ts'
 import { describe, expect, it } from 'vitest'
+import { mutantById } from '../mutants/index.ts'
 import type { CreateManager, PackDescriptor } from '../../src/manager/contract.ts'
 import {
   createManager as referenceManager,
   createReferenceManager,
 } from '../../src/manager/reference-manager.ts'
-import { baselineTokenRequest } from '../../src/providers/baseline.ts'
 import { providerClient } from '../../src/providers/index.ts'
 import type { ProviderClient } from '../../src/providers/types.ts'
 import { zendeskClient } from '../../src/providers/zendesk.ts'
@@ -55,23 +55,7 @@ const withZendeskClient =
       },
     })
 
-/**
- * The legacy-era Zendesk integration (root causes 4 and 8; NangoHQ/nango #6775, estuary/connectors
- * #2886): it asks for no expiry, as every integration did before 2025, and reads an answer without
- * `expires_in` as a legacy token that never expires, so it keeps no refresh token. One change to the
- * reference: the provider dialect, through `parts.providerFor`.
- */
-const legacyEraClient: ProviderClient = {
-  ...zendeskClient,
-  tokenRequest: baselineTokenRequest,
-  parseTokenResponse: (status, headers, body, nowMs) => {
-    const parsed = zendeskClient.parseTokenResponse(status, headers, body, nowMs)
-    if (parsed.kind !== 'success' || parsed.token.expiresInMs !== undefined) return parsed
-    const { refreshToken: _discarded, ...neverExpires } = parsed.token
-    return { kind: 'success', token: neverExpires }
-  },
-}
-const legacyEraManager = withZendeskClient(legacyEraClient)
+const legacyEraManager = mutantById('zendesk-legacy-era-client').createManager
 
 describe('zendesk: the reference manager', () => {
   it('passes every checked rule on the Zendesk profile, and every checked rule was exercised', async () => {

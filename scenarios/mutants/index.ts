@@ -1,4 +1,23 @@
-/** The shipped known-bug managers, in the order selfcheck reports them. See mutant.ts. */
+/**
+ * The one catalogue of known-bug managers (see mutant.ts). `MUTANTS` are the ones `selfcheck` scores;
+ * `RULE_MUTANTS` are the ones the rule-level and connector tests use to show a rule failing on its own
+ * (scenarios/rules-fail-alone.test.ts). `CATALOGUE` is both.
+ */
+import { mutant as accessTokenPerTeammate } from './access-token-cached-per-teammate.ts'
+import { mutant as connectDoesNotStick } from './connect-does-not-stick.ts'
+import { mutant as googleReconsent } from './google-reconsent-without-prompt-consent.ts'
+import { mutant as ignoresExpiry } from './ignores-expiry-until-rejected.ts'
+import { mutant as neverPrompts } from './never-prompts-on-dead-grant.ts'
+import { mutant as noCompareAndSwap } from './no-compare-and-swap.ts'
+import { mutant as noSingleFlight } from './no-single-flight.ts'
+import { mutant as persistsAfterReturning } from './persists-after-returning.ts'
+import { mutant as promptsEveryRun } from './prompts-every-run.ts'
+import { mutant as retries429 } from './retries-429-without-waiting.ts'
+import { mutant as salesforceInvalidSession } from './salesforce-invalid-session-sends-to-connect.ts'
+import { mutant as secretInReason } from './secret-in-outcome-reason.ts'
+import { mutant as slackApiOkFalse } from './slack-api-ok-false-read-as-success.ts'
+import { mutant as slackApprovalDeny } from './slack-approval-read-as-deny.ts'
+import { mutant as zendeskLegacyEra } from './zendesk-legacy-era-client.ts'
 import { mutant as atlassianAccessDenied } from './atlassian-access-denied-sends-to-consent.ts'
 import { mutant as databricksInvalidRequest } from './databricks-invalid-request-retried.ts'
 import { mutant as expiryUnknown } from './expiry-unknown-never-refreshes.ts'
@@ -31,3 +50,29 @@ export const MUTANTS: readonly MutantDefinition[] = [
   atlassianAccessDenied,
   databricksInvalidRequest,
 ]
+
+export const RULE_MUTANTS: readonly MutantDefinition[] = [
+  ignoresExpiry,
+  neverPrompts,
+  promptsEveryRun,
+  connectDoesNotStick,
+  noSingleFlight,
+  noCompareAndSwap,
+  persistsAfterReturning,
+  retries429,
+  googleReconsent,
+  salesforceInvalidSession,
+  slackApiOkFalse,
+  slackApprovalDeny,
+  zendeskLegacyEra,
+  accessTokenPerTeammate,
+  secretInReason,
+]
+
+export const CATALOGUE: readonly MutantDefinition[] = [...MUTANTS, ...RULE_MUTANTS]
+
+export function mutantById(id: string): MutantDefinition {
+  const found = CATALOGUE.find((m) => m.id === id)
+  if (!found) throw new Error(`no mutant "${id}" in scenarios/mutants/`)
+  return found
+}

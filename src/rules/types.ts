@@ -12,7 +12,6 @@ export type RuleId =
   | 'secret-mismatch-is-admin'
   | 'site-approval-gate'
   | 'pack-isolation'
-  | 'indexing-independence'
   | 'admin-reset'
   | 'long-lived-stays-quiet'
   | 'rotation-is-durable'
@@ -122,6 +121,12 @@ export interface RuleDefinition {
   source: string
   /** The providers whose suite checks this rule. */
   providers: readonly ProviderId[] | 'all'
+  /**
+   * What the rule checks: the manager under test (default), or reconnect-lab itself (`harness`, e.g.
+   * the pack validation of unsupported-setup-rejected). Harness rows are reported apart from the
+   * manager's rows and never count as a pass for the manager.
+   */
+  subject?: 'manager' | 'harness'
   /** Per-step judgement: the results allowed in this situation, or undefined when the rule says nothing here. */
   judge?: (situation: Situation) => Expectation | undefined
   /**

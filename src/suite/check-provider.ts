@@ -183,6 +183,8 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
 
   for (const rule of options.rules) {
     if (!rule.standalone) continue
+    // Already failed on a generated timeline: its own check could only add time, not change the verdict.
+    if (results.get(rule.id)?.status === 'fail') continue
     const elapsed = startStopwatch()
     const own = await rule.standalone({
       provider: profile.provider,

@@ -32,8 +32,14 @@ export interface ConformanceReport {
   seed: number
   runs: number
   manager: string
+  /** The manager's rule rows; `summary` counts these only. */
   rules: RuleOutcome[]
   summary: { passed: number; failed: number; skipped: number }
+  /**
+   * Checks of reconnect-lab itself (rules with `subject: 'harness'`, e.g. unsupported-setup-rejected):
+   * reported apart, never a pass for the manager. Same row shape as `rules`.
+   */
+  harness?: RuleOutcome[]
 }
 
 /** Mixes the suite seed with the provider's name, so adding a provider never changes another's timelines. */
@@ -46,6 +52,7 @@ export function providerSeed(seed: number, provider: string): number {
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   const providers = options.providers ?? profiledProviders()
   const outcomes: RuleOutcome[] = []
+  const harness: RuleOutcome[] = []
   for (const provider of providers) {
     const profile = profileFor(provider)
     if (!profile)
@@ -86,7 +93,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         },
     )
     options.onProgress?.({ type: 'provider_done', provider, outcomes: rows })
-    outcomes.push(...rows)
+    const harnessIds = new Set(applicable.filter((r) => r.subject === 'harness').map((r) => r.id))
+    outcomes.push(...rows.filter((row) => !harnessIds.has(row.id)))
+    harness.push(...rows.filter((row) => harnessIds.has(row.id)))
   }
   return {
     tool: TOOL_NAME,
@@ -100,5 +109,6 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       failed: outcomes.filter((o) => o.status === 'fail').length,
       skipped: outcomes.filter((o) => o.status === 'skip').length,
     },
+    harness,
   }
 }

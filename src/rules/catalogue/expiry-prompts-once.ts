@@ -1,4 +1,4 @@
-import { ASK_ADMIN, healthy, OK, PROMPT_DEAD, withTransient } from '../allowed.ts'
+import { ASK_ADMIN, healthy, OK, promptDead, withTransient } from '../allowed.ts'
 import type { RuleDefinition } from '../types.ts'
 
 export const expiryPromptsOnce: RuleDefinition = {
@@ -11,7 +11,8 @@ export const expiryPromptsOnce: RuleDefinition = {
   judge(s) {
     if (s.kind !== 'run') return undefined
     if (s.holds && s.grant.kind === 'ended' && s.grant.origin === 'policy') {
-      const allowed = s.secretMismatch ? [PROMPT_DEAD, ASK_ADMIN] : [PROMPT_DEAD]
+      const prompt = promptDead(s.provider, s.grant.origin)
+      const allowed = s.secretMismatch ? [prompt, ASK_ADMIN] : [prompt]
       return withTransient(s, { allowed, because: `the source's policy ended the grant (${s.grant.cause})` })
     }
     if (s.firstRunAfterConnect?.promptCause === 'policy' && healthy(s)) {

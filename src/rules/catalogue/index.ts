@@ -4,7 +4,6 @@ import type { RuleDefinition, RuleId } from '../types.ts'
 import { adminReset } from './admin-reset.ts'
 import { connectResolves } from './connect-resolves.ts'
 import { expiryPromptsOnce } from './expiry-prompts-once.ts'
-import { indexingIndependence } from './indexing-independence.ts'
 import { longLivedStaysQuiet } from './long-lived-stays-quiet.ts'
 import { noSecretLeaks } from './no-secret-leaks.ts'
 import { packIsolation } from './pack-isolation.ts'
@@ -27,7 +26,6 @@ export const RULES: readonly RuleDefinition[] = [
   secretMismatchIsAdmin,
   siteApprovalGate,
   packIsolation,
-  indexingIndependence,
   adminReset,
   longLivedStaysQuiet,
   rotationIsDurable,

@@ -1,7 +1,7 @@
 import { DAY_MS, HOUR_MS } from '../../clock.ts'
 import { scriptedCounterexample, playScripted } from '../../suite/scripted.ts'
 import type { OrgSpec } from '../../world/types.ts'
-import { healthy, OK, withTransient } from '../allowed.ts'
+import { OK } from '../allowed.ts'
 import type { RuleDefinition } from '../types.ts'
 
 const DAYS = 365
@@ -18,6 +18,11 @@ const everyRunOk: RuleDefinition = {
       : undefined,
 }
 
+/**
+ * Its power is the scripted year of daily use (legacy and expiring tokens), which generated timelines
+ * never reach. Its former per-run judge was silent-refresh narrowed to Zendesk, so it could fail only
+ * where silent-refresh fails: it was dropped (docs/RULES.md).
+ */
 export const longLivedStaysQuiet: RuleDefinition = {
   id: 'long-lived-stays-quiet',
   statement:
@@ -25,10 +30,6 @@ export const longLivedStaysQuiet: RuleDefinition = {
   source:
     'Troubleshooting page, Zendesk: "Zendesk access tokens are long-lived, so teammates should not need to reconnect Zendesk actions on a daily basis."',
   providers: ['zendesk'],
-  judge(s) {
-    if (s.kind !== 'run' || !healthy(s)) return undefined
-    return withTransient(s, { allowed: [OK], because: 'Zendesk grants are long-lived and this one is alive' })
-  },
   async standalone({ provider, profile, createManager }) {
     const pack = profile.packIds[0]!
     let checks = 0

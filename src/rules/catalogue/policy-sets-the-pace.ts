@@ -1,7 +1,7 @@
 import { formatDuration } from '../../clock.ts'
 import type { PaceScenario } from '../../suite/profiles.ts'
 import { playScripted, scriptedCounterexample } from '../../suite/scripted.ts'
-import type { OrgSpec } from '../../world/types.ts'
+import type { OrgSpec, StepResult } from '../../world/types.ts'
 import type { RuleDefinition } from '../types.ts'
 
 /**
@@ -10,20 +10,25 @@ import type { RuleDefinition } from '../types.ts'
  * and a manager that agree on a wrong lifetime are both caught.
  */
 export function expectedPrompts(scenario: Pick<PaceScenario, 'everyMs' | 'horizonMs' | 'expected'>): number {
+  return expectedPromptRuns(scenario).filter(Boolean).length
+}
+
+/** For each run of the horizon, in order: does the documented policy say this run finds the grant dead? */
+export function expectedPromptRuns(
+  scenario: Pick<PaceScenario, 'everyMs' | 'horizonMs' | 'expected'>,
+): boolean[] {
   const { absoluteMs, idleMs } = scenario.expected
   let grantedAt = 0
   let lastUse = 0
-  let prompts = 0
+  const runs: boolean[] = []
   for (let t = scenario.everyMs; t <= scenario.horizonMs; t += scenario.everyMs) {
     const dead =
       (absoluteMs !== null && t >= grantedAt + absoluteMs) || (idleMs !== null && t >= lastUse + idleMs)
-    if (dead) {
-      prompts++
-      grantedAt = t
-    }
+    if (dead) grantedAt = t
+    runs.push(dead)
     lastUse = t
   }
-  return prompts
+  return runs
 }
 
 export const policySetsThePace: RuleDefinition = {
@@ -41,31 +46,43 @@ export const policySetsThePace: RuleDefinition = {
     for (const scenario of scenarios) {
       const pack = scenario.pack.id
       const org: OrgSpec = { teammates: ['alice'], packs: [scenario.pack] }
+      const expectedRuns = expectedPromptRuns(scenario)
+      const expected = expectedRuns.filter(Boolean).length
       let prompts = 0
+      // The first run whose outcome disagrees with the policy: the counterexample stops there, so it replays.
+      let deviation: { because: string; actual: StepResult } | undefined
       const run = await playScripted({
         org,
         createManager,
         rules: [],
         async script(play) {
           await play({ type: 'connect', teammate: 'alice', pack })
-          for (let t = scenario.everyMs; t <= scenario.horizonMs; t += scenario.everyMs) {
+          let n = 0
+          for (let t = scenario.everyMs; t <= scenario.horizonMs; t += scenario.everyMs, n++) {
             await play({ type: 'advance', ms: scenario.everyMs })
             const result = await play({ type: 'run', teammate: 'alice', pack })
-            if (result.kind === 'outcome' && result.outcome.kind === 'connect_required') {
-              prompts++
-              await play({ type: 'connect', teammate: 'alice', pack })
+            checks++
+            const prompted = result.kind === 'outcome' && result.outcome.kind === 'connect_required'
+            const ok = result.kind === 'outcome' && result.outcome.kind === 'ok'
+            const shouldPrompt = expectedRuns[n] === true
+            if (prompted) prompts++
+            if ((shouldPrompt && !prompted) || (!shouldPrompt && !ok)) {
+              deviation = {
+                because: `"${scenario.name}": the run at ${formatDuration(t)} should ${shouldPrompt ? 'ask to reconnect' : 'succeed silently'} (${scenario.source}); ${expected} prompt(s) over ${formatDuration(scenario.horizonMs)} running every ${formatDuration(scenario.everyMs)}`,
+                actual: result,
+              }
+              return
             }
+            if (prompted) await play({ type: 'connect', teammate: 'alice', pack })
           }
         },
       })
-      checks++
-      const expected = expectedPrompts(scenario)
-      if (prompts !== expected) {
+      if (deviation) {
         const last = run.trace[run.trace.length - 1]
-        const because = `"${scenario.name}": running every ${formatDuration(scenario.everyMs)} for ${formatDuration(scenario.horizonMs)} should prompt ${expected} time(s) (${scenario.source}), saw ${prompts}`
+        const because = `${deviation.because}, saw ${prompts} prompt(s) by then`
         return {
           status: 'fail',
-          runs: checks,
+          runs: scenarios.indexOf(scenario) + 1,
           checks,
           counterexample: scriptedCounterexample('policy-sets-the-pace', provider, org, run, [
             {
@@ -73,7 +90,7 @@ export const policySetsThePace: RuleDefinition = {
               stepIndex: last?.index ?? 0,
               because,
               allowed: [],
-              actual: { kind: 'none' },
+              actual: deviation.actual,
             },
           ]),
           note: because,
