@@ -15,7 +15,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from token_manager import TokenManager
+from token_manager import StoreUnavailable, TokenManager
 
 PROTOCOL_VERSION = 1
 
@@ -92,7 +92,12 @@ class Env:
         return self._call("store.get", key=key)["row"]
 
     def store_cas(self, key, expected_version, credential):
-        return self._call("store.compareAndSet", key=key, expectedVersion=expected_version, next=credential)["ok"]
+        try:
+            return self._call("store.compareAndSet", key=key, expectedVersion=expected_version, next=credential)["ok"]
+        except RpcError as error:
+            if error.code == -32002:  # the store failed the write: nothing was written
+                raise StoreUnavailable(str(error))
+            raise
 
     def store_keys(self):
         return self._call("store.keys")["keys"]

@@ -39,6 +39,10 @@ def retry(reason):
     return {"kind": "retry_later", "reason": reason}
 
 
+class StoreUnavailable(Exception):
+    pass
+
+
 class Failure(Exception):
     def __init__(self, outcome):
         super().__init__(outcome.get("reason"))
@@ -59,6 +63,7 @@ class TokenManager:
         self.keepalive_ms = None if keepalive_hours is None else keepalive_hours * 3600_000
         self.packs = {p["id"]: p for p in env.packs}
         self.verifiers = {}
+        self.not_before = {}
         self.locks = {}
         self.locks_lock = threading.Lock()
 
@@ -80,6 +85,8 @@ class TokenManager:
                 return self._api_outcome(result)
             except Failure as failure:
                 return failure.outcome
+            except StoreUnavailable:
+                return retry("the credential store is unavailable")
 
     def begin_connect(self, teammate, pack_id):
         pack = self.packs[pack_id]
@@ -165,7 +172,18 @@ class TokenManager:
             credential = row["credential"]
             lease = (credential.get("extras") or {}).get("leaseUntil")
             if lease is not None and float(lease) > self.env.now():
-                raise Failure(retry("another process is refreshing this credential"))
+                # Another process is refreshing: wait for its result (virtual time), do not refresh too.
+                row = self._await_lease(key, row)
+                if row is None:
+                    raise Failure(connect("not_connected"))
+                if not self._leased(row["credential"]) and not self._due(row["credential"]):
+                    return row["credential"]
+                if self._leased(row["credential"]):
+                    raise Failure(retry("another process is refreshing this credential"))
+                continue
+            not_before = self.not_before.get(key, 0)
+            if self.env.now() < not_before:
+                raise Failure(retry("the token endpoint asked us to wait (Retry-After)"))
             refresh_token = credential.get("refreshToken")
             if refresh_token is None:
                 raise Failure(connect("grant_expired"))
@@ -180,10 +198,10 @@ class TokenManager:
                 continue
             fence = row["version"] + 1
             try:
-                token = self._token(pack_id, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+                token = self._token(pack_id, {"grant_type": "refresh_token", "refresh_token": refresh_token}, key)
             except Failure as failure:
-                if failure.outcome["kind"] != "connect_required":
-                    self.env.store_cas(key, fence, credential)  # release the lease, keep the grant
+                # Release the lease and keep the row: a dead grant is replaced by the next Connect.
+                self.env.store_cas(key, fence, self._unleased(credential))
                 raise
             fresh = self._credential(token, refresh_token)
             if self.bug == "forget-rotated-refresh-token":
@@ -192,6 +210,24 @@ class TokenManager:
                 raise Failure(retry("the credential changed while refreshing"))
             return fresh
         raise Failure(retry("the credential store kept changing"))
+
+    def _leased(self, credential):
+        lease = (credential.get("extras") or {}).get("leaseUntil")
+        return lease is not None and float(lease) > self.env.now()
+
+    @staticmethod
+    def _unleased(credential):
+        extras = {k: v for k, v in (credential.get("extras") or {}).items() if k != "leaseUntil"}
+        stripped = {k: v for k, v in credential.items() if k != "extras"}
+        return {**stripped, "extras": extras} if extras else stripped
+
+    def _await_lease(self, key, row):
+        for _ in range(10):
+            self.env.sleep(1000)
+            row = self.env.store_get(key)
+            if row is None or not self._leased(row["credential"]):
+                return row
+        return row
 
     def _credential(self, token, previous_refresh_token):
         now = self.env.now()
@@ -205,7 +241,7 @@ class TokenManager:
             credential["scopes"] = token["scope"].split()
         return credential
 
-    def _token(self, pack_id, grant):
+    def _token(self, pack_id, grant, key=None):
         pack = self.packs[pack_id]
         provider = pack["provider"]
         headers = {"accept": "application/json"}
@@ -226,6 +262,11 @@ class TokenManager:
         except Exception as error:  # NetworkError: a reset or a dropped answer
             raise Failure(retry(f"token endpoint unreachable ({type(error).__name__})"))
         payload = _json(raw)
+        if key is not None and status in (429, 503) and "retry-after" in response_headers:
+            try:
+                self.not_before[key] = self.env.now() + int(float(response_headers["retry-after"]) * 1000)
+            except ValueError:
+                pass  # an HTTP-date: no wait is kept, the next run may retry
         if 200 <= status < 300 and isinstance(payload, dict) and isinstance(payload.get("access_token"), str):
             return payload
         raise Failure(self._classify(provider, status, payload))
