@@ -68,7 +68,7 @@ export class RpcPeer {
   private broken: Error | undefined
 
   constructor(
-    private readonly input: Readable,
+    input: Readable,
     private readonly output: Writable,
     private readonly handle: RequestHandler,
     private readonly onViolation: (problem: string) => void,

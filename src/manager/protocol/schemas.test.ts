@@ -47,7 +47,7 @@ function problems(schema: Schema, value: unknown, at = '$'): string[] {
         if (!(key in props)) out.push(...problems(extra as Schema, v, `${at}.${key}`))
   }
   if (Array.isArray(value) && typeof schema['items'] === 'object')
-    value.forEach((v, i) => out.push(...problems(schema['items'] as Schema, v, `${at}[${i}]`)))
+    for (const [i, v] of value.entries()) out.push(...problems(schema['items'] as Schema, v, `${at}[${i}]`))
   if (Array.isArray(schema['oneOf'])) {
     const passing = (schema['oneOf'] as Schema[]).filter((s) => problems(s, value, at).length === 0).length
     if (passing !== 1) out.push(`${at}: matches ${passing} of oneOf`)
