@@ -10,6 +10,7 @@ import { parseOptionFlag } from './commands/serve-config.ts'
 import { DEFAULT_REPORT_DIR, DEFAULT_RUNS, REPORTERS, type ReporterName, runCommand } from './commands/run.ts'
 import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.ts'
 import { type CliIo, EXIT_OK, EXIT_USAGE } from './io.ts'
+import { addManagerCmdOption } from './manager-option.ts'
 import { parseIntegerOption, parseProviders, parseRules } from './options.ts'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -51,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)')
 
-  program
+  const run = program
     .command('run')
     .description('Run the conformance suite on a token manager and write reports')
     .option(
@@ -89,6 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(
       async (opts: {
         manager?: string
+        managerCmd?: string
         seed?: string
         runs: string
         provider?: string[]
@@ -111,6 +113,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(reporters ? { reporters } : {}),
             reportDir: opts.reportDir,
             ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+            ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
             ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}),
             ...(opts.writeBaseline !== undefined ? { writeBaseline: opts.writeBaseline } : {}),
             ...parseCallTimeout(opts.callTimeout),
@@ -121,7 +124,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
     )
 
-  program
+  const scenario = program
     .command('scenario')
     .description(
       "Play scenario files to the end: each teammate's story, a summary, the triage verdict, and the file's expect:",
@@ -135,18 +138,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--call-timeout <ms>',
       `real-time limit for one call into --manager (default ${DEFAULT_CALL_TIMEOUT_MS})`,
     )
-    .action(async (files: string[], opts: { manager?: string; callTimeout?: string }) => {
-      exitCode = await scenarioCommand(
-        {
-          files,
-          ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
-          ...parseCallTimeout(opts.callTimeout),
-        },
-        io,
-      )
-    })
+    .action(
+      async (files: string[], opts: { manager?: string; managerCmd?: string; callTimeout?: string }) => {
+        exitCode = await scenarioCommand(
+          {
+            files,
+            ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+            ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
+            ...parseCallTimeout(opts.callTimeout),
+          },
+          io,
+        )
+      },
+    )
 
-  program
+  addManagerCmdOption(run)
+  addManagerCmdOption(scenario)
+
+  const replay = program
     .command('replay')
     .description('Replay a scenario file (e.g. a counterexample) step by step and judge it')
     .argument(
@@ -165,17 +174,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--timeline <file>',
       'where to write the timeline picture (default reports/latest/timelines/<file>.html)',
     )
-    .action(async (file: string, opts: { manager?: string; callTimeout?: string; timeline?: string }) => {
-      exitCode = await replayCommand(
-        {
-          file,
-          ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
-          ...(opts.timeline !== undefined ? { timelinePath: opts.timeline } : {}),
-          ...parseCallTimeout(opts.callTimeout),
-        },
-        io,
-      )
-    })
+    .action(
+      async (
+        file: string,
+        opts: { manager?: string; managerCmd?: string; callTimeout?: string; timeline?: string },
+      ) => {
+        exitCode = await replayCommand(
+          {
+            file,
+            ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
+            ...(opts.timeline !== undefined ? { timelinePath: opts.timeline } : {}),
+            ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
+            ...parseCallTimeout(opts.callTimeout),
+          },
+          io,
+        )
+      },
+    )
+
+  addManagerCmdOption(replay)
 
   program
     .command('selfcheck')

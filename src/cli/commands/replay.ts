@@ -10,6 +10,7 @@ import { scenarioSection, writeScenarioTimeline } from './timeline-output.ts'
 export interface ReplayCommandOptions {
   file: string
   managerPath?: string
+  managerCmd?: string
   callTimeoutMs?: number
   /** For tests: a manager instead of a module path. */
   createManager?: CreateManager
@@ -26,10 +27,16 @@ export interface ReplayCommandOptions {
 export async function replayCommand(options: ReplayCommandOptions, io: CliIo): Promise<number> {
   const scenario = await loadScenarioFile(options.file, io.cwd)
   const label = scenario.file ?? options.file
-  const { createManager, label: managerLabel } = await scenarioManager(scenario, label, options, io)
+  const resolved = await scenarioManager(scenario, label, options, io)
+  const { createManager, label: managerLabel } = resolved
 
   const { definition } = scenario
-  const replay = await replayScenario(scenario, { createManager })
+  let replay: Awaited<ReturnType<typeof replayScenario>>
+  try {
+    replay = await replayScenario(scenario, { createManager })
+  } finally {
+    await resolved.close()
+  }
   const teammates = scenario.org.teammates.length
   const packs = scenario.org.packs.map((p) => `${p.id} (${p.provider}, ${p.setup})`).join(', ')
   const lines = [
@@ -69,6 +76,7 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     origin?.manager &&
     origin.manager !== managerLabel &&
     options.managerPath === undefined &&
+    options.managerCmd === undefined &&
     broken.length === 0
   ) {
     lines.push(

@@ -1,8 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CreateManager, ProviderId } from '../../manager/contract.ts'
-import { loadManagerModule } from '../../manager/load.ts'
-import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
 import {
   evaluateGate,
   formatGate,
@@ -22,6 +20,7 @@ import { type ConformanceReport, runConformance, TOOL_NAME, TOOL_VERSION } from 
 import { profiledProviders } from '../../suite/profiles.ts'
 import { type CliIo, EXIT_NOTHING_CHECKED, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { ensureWritableDir, ensureWritableFile } from '../output-paths.ts'
+import { resolveManager, type ResolvedManager } from '../manager-option.ts'
 import { createProgress } from '../progress.ts'
 import { runTimelinePage, TIMELINE_FILE, writeRunTimeline } from './timeline-output.ts'
 
@@ -42,6 +41,7 @@ export const REPORT_FILES = {
   html: TIMELINE_FILE,
 } as const
 export const COUNTEREXAMPLE_DIR = 'counterexamples'
+export const MANAGER_STDERR_FILE = 'manager-stderr.txt'
 
 export interface RunCommandOptions {
   seed?: number
@@ -57,6 +57,8 @@ export interface RunCommandOptions {
   writeBaseline?: string
   /** A module exporting `createManager` (the adapter contract). */
   managerPath?: string
+  /** A command speaking the manager protocol (docs/PROTOCOL.md). */
+  managerCmd?: string
   callTimeoutMs?: number
   createManager?: CreateManager
   managerLabel?: string
@@ -99,17 +101,30 @@ export async function runCommand(
     options.writeBaseline !== undefined
       ? await ensureWritableFile('--write-baseline', options.writeBaseline, io.cwd)
       : undefined
-  let createManager = options.createManager ?? createReferenceManager
-  let managerLabel = options.managerLabel ?? 'reference'
-  if (options.managerPath !== undefined) {
-    const loaded = await loadManagerModule(options.managerPath, {
-      cwd: io.cwd,
-      probeProviders: options.providers ?? profiledProviders(),
-      ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
-    })
-    createManager = loaded.createManager
-    managerLabel = loaded.label
+  const resolved = await resolveManager(options, {
+    cwd: io.cwd,
+    probeProviders: options.providers ?? profiledProviders(),
+    ...(options.createManager ? { fallback: options.createManager } : {}),
+    ...(options.managerLabel !== undefined ? { fallbackLabel: options.managerLabel } : {}),
+  })
+  try {
+    return await runWith(options, io, seed, reporters, baseline, resolved, { dir, baselineTarget })
+  } finally {
+    await resolved.close()
   }
+}
+
+async function runWith(
+  options: RunCommandOptions,
+  io: CliIo,
+  seed: number,
+  reporters: Set<ReporterName>,
+  baseline: Awaited<ReturnType<typeof loadBaselineFile>> | undefined,
+  resolved: ResolvedManager,
+  paths: { dir: string; baselineTarget: string | undefined },
+): Promise<{ exitCode: number; report: RunReport }> {
+  const { createManager, label: managerLabel } = resolved
+  const { dir, baselineTarget } = paths
 
   const conformance = await runConformance({
     createManager,
@@ -175,7 +190,12 @@ export async function runCommand(
     const lines = [renderPrettyReport(report, io.colors)]
     if (files.length > 0) {
       lines.push('', 'Counterexamples (replay with `reconnect-lab replay <file>`):')
-      const manager = options.managerPath !== undefined ? ` --manager ${managerLabel}` : ''
+      const manager =
+        options.managerPath !== undefined
+          ? ` --manager ${managerLabel}`
+          : options.managerCmd !== undefined
+            ? ` --manager-cmd ${JSON.stringify(options.managerCmd)}`
+            : ''
       for (const f of files)
         lines.push(
           `  ${options.reportDir}/${f.file}${f.reproduced ? '' : `  [the file did NOT reproduce the failure: ${f.differed ?? 'non-deterministic manager?'}]`}`,
@@ -188,6 +208,12 @@ export async function runCommand(
     const { summary } = report
     io.err(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (seed ${seed})\n`)
     if (gate) io.err(`${formatGate(gate).join('\n')}\n`)
+  }
+  const stderr = resolved.stderr?.() ?? ''
+  if (stderr.trim() !== '') {
+    // The manager process's own log, kept (redacted) beside the report.
+    await writeFile(join(dir, MANAGER_STDERR_FILE), stderr)
+    written.push(MANAGER_STDERR_FILE)
   }
   const outputs = [...written, ...(files.length > 0 ? [`${COUNTEREXAMPLE_DIR}/ (${files.length})`] : [])]
   if (outputs.length > 0) io.err(`reports written to ${options.reportDir}/: ${outputs.join(', ')}\n`)

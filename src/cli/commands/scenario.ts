@@ -1,6 +1,4 @@
 import type { CreateManager } from '../../manager/contract.ts'
-import { loadManagerModule } from '../../manager/load.ts'
-import { createManager as createReferenceManager } from '../../manager/reference-manager.ts'
 import { supportedProviderIds } from '../../providers/index.ts'
 import { redactSecrets } from '../../redact.ts'
 import { loadScenarioFile, type Scenario } from '../../scenario/load.ts'
@@ -13,10 +11,13 @@ import { LabError } from '../../errors.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
 import type { StepResult, TraceStep } from '../../world/types.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { resolveManager, type ResolvedManager } from '../manager-option.ts'
 
 export interface ScenarioCommandOptions {
   files: string[]
   managerPath?: string
+  /** A manager in any language, over the manager protocol (docs/PROTOCOL.md). */
+  managerCmd?: string
   callTimeoutMs?: number
   /** For tests: a manager instead of a module path. */
   createManager?: CreateManager
@@ -27,9 +28,12 @@ export interface ScenarioCommandOptions {
 export async function scenarioManager(
   scenario: CompiledScenario,
   label: string,
-  options: Pick<ScenarioCommandOptions, 'managerPath' | 'callTimeoutMs' | 'createManager' | 'managerLabel'>,
+  options: Pick<
+    ScenarioCommandOptions,
+    'managerPath' | 'managerCmd' | 'callTimeoutMs' | 'createManager' | 'managerLabel'
+  >,
   io: Pick<CliIo, 'cwd'>,
-): Promise<{ createManager: CreateManager; label: string }> {
+): Promise<ResolvedManager> {
   const mocks = new Set(providersWithMocks())
   const clients = new Set(supportedProviderIds())
   for (const pack of scenario.org.packs) {
@@ -40,17 +44,12 @@ export async function scenarioManager(
       )
     }
   }
-  if (options.managerPath === undefined)
-    return {
-      createManager: options.createManager ?? createReferenceManager,
-      label: options.managerLabel ?? 'reference',
-    }
-  const loaded = await loadManagerModule(options.managerPath, {
+  return resolveManager(options, {
     cwd: io.cwd,
     probeProviders: [...new Set(scenario.org.packs.map((p) => p.provider))],
-    ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
+    ...(options.createManager ? { fallback: options.createManager } : {}),
+    ...(options.managerLabel !== undefined ? { fallbackLabel: options.managerLabel } : {}),
   })
-  return { createManager: loaded.createManager, label: loaded.label }
 }
 
 /**
@@ -66,8 +65,14 @@ export async function scenarioCommand(options: ScenarioCommandOptions, io: CliIo
   let exit = EXIT_OK
   for (const [i, scenario] of scenarios.entries()) {
     const label = scenario.file ?? options.files[i]!
-    const { createManager, label: managerLabel } = await scenarioManager(scenario, label, options, io)
-    const result = await playScenarioStory(scenario, createManager)
+    const resolved = await scenarioManager(scenario, label, options, io)
+    const managerLabel = resolved.label
+    let result: ScenarioStory
+    try {
+      result = await playScenarioStory(scenario, resolved.createManager)
+    } finally {
+      await resolved.close()
+    }
     const { definition } = scenario
     const packs = scenario.org.packs.map((p) => `${p.id} (${p.provider}, ${p.setup})`).join(', ')
     const lines = [

@@ -1,0 +1,125 @@
+/**
+ * Any in-process TokenManager (a module exporting createManager) served over the manager protocol:
+ * `node --import tsx examples/protocol-shim/shim.ts [module]` (default: the reference manager).
+ * The parity test drives the reference manager through it and compares the report with the
+ * in-process one; the protocol benchmark measures its cost. It reaches the sources with the
+ * global fetch (real HTTP to the loopback URLs of its descriptors), the clock and the store by
+ * callbacks, like a manager in any other language would.
+ */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type {
+  CallApi,
+  CreateManager,
+  CredentialStore,
+  PackDescriptor,
+  StoredCredential,
+  TokenManager,
+} from '../../src/manager/contract.ts'
+import { type Json, PROTOCOL_VERSION, RpcPeer } from '../../src/manager/protocol/rpc.ts'
+
+const path = process.argv[2]
+const mod = (
+  path === undefined
+    ? await import('../../src/manager/reference-manager.ts')
+    : await import(pathToFileURL(resolve(path)).href)
+) as { createManager: CreateManager }
+
+interface Served {
+  manager: TokenManager
+  now: number
+}
+const instances = new Map<string, Served>()
+type Params = Record<string, unknown>
+
+const peer: RpcPeer = new RpcPeer(
+  process.stdin,
+  process.stdout,
+  async (method, raw) => handle(method, (raw ?? {}) as Params),
+  (problem) => {
+    process.stderr.write(`shim: the harness ${problem}\n`)
+    process.exit(1)
+  },
+)
+process.stdin.on('end', () => process.exit(0))
+
+async function callback(served: Served, instance: string, method: string, params: Params): Promise<Params> {
+  const result = (await peer.request(method, { instance, ...params } as Json)) as Params
+  if (typeof result['now'] === 'number') served.now = result['now']
+  return result
+}
+
+function createInstance(instance: string, packs: PackDescriptor[], now: number): Served {
+  const served = { now } as Served
+  const store: CredentialStore = {
+    get: async (key) =>
+      ((await callback(served, instance, 'store.get', { key }))['row'] ?? undefined) as never,
+    compareAndSet: async (key, expectedVersion, next?: StoredCredential) =>
+      (
+        await callback(served, instance, 'store.compareAndSet', {
+          key,
+          expectedVersion,
+          next: next ?? null,
+        })
+      )['ok'] === true,
+    keys: async () => (await callback(served, instance, 'store.keys', {}))['keys'] as string[],
+  }
+  served.manager = mod.createManager({
+    fetch: (input, init) => fetch(input, init),
+    clock: {
+      now: () => served.now,
+      sleep: async (ms) => void (await callback(served, instance, 'sleep', { ms })),
+    },
+    packs,
+    store,
+  })
+  return served
+}
+
+async function handle(method: string, params: Params): Promise<Json> {
+  if (method === 'initialize')
+    return { protocolVersion: PROTOCOL_VERSION, manager: { name: 'reconnect-lab shim' } }
+  if (method === 'shutdown') process.exit(0)
+  const instance = params['instance'] as string
+  if (method === 'create') {
+    instances.set(
+      instance,
+      createInstance(instance, params['packs'] as PackDescriptor[], params['now'] as number),
+    )
+    return {}
+  }
+  const served = instances.get(instance)
+  if (!served) throw new Error(`unknown instance ${instance}`)
+  if (typeof params['now'] === 'number') served.now = params['now']
+  const m = served.manager
+  const s = (name: string) => params[name] as string
+  switch (method) {
+    case 'dispose':
+      instances.delete(instance)
+      await m.dispose?.()
+      return {}
+    case 'run': {
+      const callApi: CallApi = async (accessToken) => {
+        const r = await callback(served, instance, 'callApi', { call: s('call'), accessToken })
+        return {
+          status: r['status'] as number,
+          headers: r['headers'] as Record<string, string>,
+          body: r['body'],
+        }
+      }
+      return (await m.run(s('teammate'), s('pack'), callApi)) as unknown as Json
+    }
+    case 'beginConnect':
+      return (await m.beginConnect(s('teammate'), s('pack'))) as unknown as Json
+    case 'completeConnect':
+      return (await m.completeConnect(s('teammate'), s('pack'), s('callbackUrl'))) as unknown as Json
+    case 'clearCredentials':
+      await m.clearCredentials(s('teammate'), s('pack'))
+      return {}
+    case 'updateClientSecret':
+      await m.updateClientSecret(s('pack'), s('secret'))
+      return {}
+    default:
+      throw new Error(`no manager method ${method}`)
+  }
+}

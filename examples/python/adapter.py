@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""reconnect-lab manager protocol, version 1, for the example token manager (standard library only).
+
+JSON-RPC 2.0, one message per line, over stdin/stdout (docs/PROTOCOL.md). The harness calls
+create/dispose/run/beginConnect/completeConnect/clearCredentials/updateClientSecret/background;
+while a call runs, this process calls back: callApi, now, sleep, store.get, store.compareAndSet,
+store.keys. Every request from the harness runs on its own thread, so concurrent runs overlap as
+they would in a real service. Nothing but protocol messages goes to stdout; logs go to stderr.
+
+Usage: python3 adapter.py [--keepalive-hours N] [--bug forget-rotated-refresh-token]
+"""
+import json
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+from token_manager import StoreUnavailable, TokenManager
+
+PROTOCOL_VERSION = 1
+
+
+class RpcError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+class NetworkError(Exception):
+    pass
+
+
+class Rpc:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = {}
+        self.next_id = 0
+
+    def send(self, message):
+        line = json.dumps(message, separators=(",", ":"))
+        with self.lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    def call(self, method, params):
+        with self.lock:
+            self.next_id += 1
+            call_id = self.next_id
+            waiter = {"event": threading.Event()}
+            self.pending[call_id] = waiter
+        self.send({"jsonrpc": "2.0", "id": call_id, "method": method, "params": params})
+        waiter["event"].wait()
+        message = waiter["message"]
+        if "error" in message:
+            raise RpcError(message["error"].get("code"), message["error"].get("message"))
+        return message["result"]
+
+    def answered(self, message):
+        with self.lock:
+            waiter = self.pending.pop(message.get("id"), None)
+        if waiter is not None:
+            waiter["message"] = message
+            waiter["event"].set()
+
+
+class Env:
+    """What one manager instance sees: its packs, the harness clock, the shared store, HTTP."""
+
+    def __init__(self, rpc, instance, packs):
+        self.rpc = rpc
+        self.instance = instance
+        self.packs = packs
+        self.local = threading.local()
+
+    def _call(self, method, **params):
+        result = self.rpc.call(method, {"instance": self.instance, **params})
+        if isinstance(result, dict) and "now" in result:
+            self.local.now = result["now"]
+        return result
+
+    def set_now(self, now):
+        self.local.now = now
+
+    def now(self):
+        """Virtual time: the last `now` the harness sent on this thread (every message carries one)."""
+        return getattr(self.local, "now", None) or self._call("now")["now"]
+
+    def sleep(self, ms):
+        self._call("sleep", ms=ms)
+
+    def store_get(self, key):
+        return self._call("store.get", key=key)["row"]
+
+    def store_cas(self, key, expected_version, credential):
+        try:
+            return self._call("store.compareAndSet", key=key, expectedVersion=expected_version, next=credential)["ok"]
+        except RpcError as error:
+            if error.code == -32002:  # the store failed the write: nothing was written
+                raise StoreUnavailable(str(error))
+            raise
+
+    def store_keys(self):
+        return self._call("store.keys")["keys"]
+
+    def call_api(self, call, access_token):
+        try:
+            return self._call("callApi", call=call, accessToken=access_token)
+        except RpcError as error:
+            raise NetworkError(str(error))
+
+    def http(self, method, url, headers, body):
+        """Real HTTP to the loopback URL of a pack descriptor; HTTP errors are answers, not exceptions."""
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
+            raise NetworkError(type(error).__name__)
+
+
+def main():
+    args = sys.argv[1:]
+    keepalive_hours = None
+    bug = None
+    while args:
+        flag = args.pop(0)
+        if flag == "--keepalive-hours":
+            keepalive_hours = float(args.pop(0))
+        elif flag == "--bug":
+            bug = args.pop(0)
+        else:
+            sys.stderr.write(f"adapter.py: unknown option {flag}\n")
+            sys.exit(2)
+
+    rpc = Rpc()
+    instances = {}
+    lock = threading.Lock()
+
+    def handle(method, params):
+        if method == "initialize":
+            hello = {"protocolVersion": PROTOCOL_VERSION, "manager": {"name": "python-example", "language": "python"}}
+            if keepalive_hours is not None:
+                hello["background"] = {"everyMs": int(keepalive_hours * 3600_000)}
+            return hello
+        instance_id = params["instance"]
+        if method == "create":
+            env = Env(rpc, instance_id, params["packs"])
+            env.set_now(params["now"])
+            with lock:
+                instances[instance_id] = TokenManager(env, bug=bug, keepalive_hours=keepalive_hours)
+            return {}
+        with lock:
+            manager = instances.get(instance_id)
+        if manager is None:
+            raise RpcError(-32602, f"unknown instance {instance_id}")
+        manager.env.set_now(params.get("now"))
+        if method == "dispose":
+            with lock:
+                instances.pop(instance_id, None)
+            return {}
+        if method == "run":
+            return manager.run(params["call"], params["teammate"], params["pack"])
+        if method == "beginConnect":
+            return {"authorizationUrl": manager.begin_connect(params["teammate"], params["pack"])}
+        if method == "completeConnect":
+            return manager.complete_connect(params["teammate"], params["pack"], params["callbackUrl"])
+        if method == "clearCredentials":
+            manager.clear_credentials(params["teammate"], params["pack"])
+            return {}
+        if method == "updateClientSecret":
+            manager.update_client_secret(params["pack"], params["secret"])
+            return {}
+        if method == "background":
+            manager.background()
+            return {}
+        raise RpcError(-32601, f"no manager method {method}")
+
+    def serve(message):
+        try:
+            result = handle(message["method"], message.get("params") or {})
+            rpc.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+        except RpcError as error:
+            rpc.send({"jsonrpc": "2.0", "id": message["id"], "error": {"code": error.code, "message": str(error)}})
+        except Exception as error:  # a bug in the manager: the harness reports it as a manager error
+            sys.stderr.write(f"adapter.py: {message['method']} failed: {type(error).__name__}: {error}\n")
+            rpc.send({"jsonrpc": "2.0", "id": message["id"],
+                      "error": {"code": -32603, "message": f"{type(error).__name__}: {error}"}})
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        message = json.loads(line)
+        if "method" not in message:
+            rpc.answered(message)
+        elif message.get("method") == "shutdown":
+            break
+        elif "id" in message:
+            threading.Thread(target=serve, args=(message,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""An example token manager in Python (standard library only), put under test by reconnect-lab.
+
+What it does, as a production manager should:
+- refreshes when the access token is within 5 minutes of expiry, or once on a 401 from the API;
+- claims a lease in the credential row (compare-and-set) before refreshing, so two processes never
+  present the same rotating refresh token; the lease's version fences the final write;
+- persists the rotated refresh token before handing out the new access token, and keeps the stored
+  one when a response omits it;
+- classifies every token-endpoint failure: permanent (reconnect), configuration (admin),
+  platform (support), transient (retry later, never a prompt, never discards the grant).
+Dialects: the RFC baseline, Jira (JSON body, client credentials in it, 403 for a dead grant,
+401 for a wrong secret) and Google (client_secret_post, access_type=offline). Other providers are
+spoken as the baseline, which is wrong for some of them (docs/PROTOCOL.md says which).
+"""
+import base64
+import hashlib
+import json
+import secrets
+import threading
+import urllib.parse
+
+MARGIN_MS = 5 * 60_000
+LEASE_MS = 5 * 60_000
+
+
+def ok():
+    return {"kind": "ok"}
+
+
+def connect(reason):
+    return {"kind": "connect_required", "reason": reason}
+
+
+def blocked(reason, contact):
+    return {"kind": "blocked", "reason": reason, "contact": contact}
+
+
+def retry(reason):
+    return {"kind": "retry_later", "reason": reason}
+
+
+class StoreUnavailable(Exception):
+    pass
+
+
+class Failure(Exception):
+    def __init__(self, outcome):
+        super().__init__(outcome.get("reason"))
+        self.outcome = outcome
+
+
+def _json(raw):
+    try:
+        return json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+
+
+class TokenManager:
+    def __init__(self, env, bug=None, keepalive_hours=None):
+        self.env = env
+        self.bug = bug
+        self.keepalive_ms = None if keepalive_hours is None else keepalive_hours * 3600_000
+        self.packs = {p["id"]: p for p in env.packs}
+        self.verifiers = {}
+        self.not_before = {}
+        self.locks = {}
+        self.locks_lock = threading.Lock()
+
+    # -- the contract ---------------------------------------------------------------------------
+    def run(self, call, teammate, pack_id):
+        key = self._key(teammate, pack_id)
+        with self._lock(key):
+            row = self.env.store_get(key)
+            if row is None:
+                return connect("not_connected")
+            try:
+                credential = row["credential"]
+                if self._due(credential):
+                    credential = self._refresh(key, pack_id, row)
+                result = self._call_api(call, credential)
+                if result["status"] == 401:
+                    credential = self._refresh(key, pack_id, self.env.store_get(key) or row)
+                    result = self._call_api(call, credential)
+                return self._api_outcome(result)
+            except Failure as failure:
+                return failure.outcome
+            except StoreUnavailable:
+                return retry("the credential store is unavailable")
+
+    def begin_connect(self, teammate, pack_id):
+        pack = self.packs[pack_id]
+        state = secrets.token_urlsafe(16)
+        verifier = secrets.token_urlsafe(48)
+        self.verifiers[state] = (teammate, pack_id, verifier)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        query = {
+            "response_type": "code",
+            "client_id": pack["clientId"],
+            "redirect_uri": pack["redirectUri"],
+            "scope": " ".join(pack["scopes"]),
+            "state": state,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+        if pack["provider"] == "jira":
+            query.update({"audience": "api.atlassian.com", "prompt": "consent"})
+        if pack["provider"] == "google":
+            query.update({"access_type": "offline", "prompt": "consent"})
+        separator = "&" if "?" in pack["endpoints"]["authorize"] else "?"
+        return pack["endpoints"]["authorize"] + separator + urllib.parse.urlencode(query)
+
+    def complete_connect(self, teammate, pack_id, callback_url):
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(callback_url).query))
+        if "error" in query:
+            if query["error"] == "access_denied":
+                return connect("consent_denied")
+            return retry(f"authorization endpoint answered {query['error']}")
+        pending = self.verifiers.pop(query.get("state"), None)
+        if pending is None or pending[:2] != (teammate, pack_id) or "code" not in query:
+            return blocked("the callback does not match a Connect in progress", "support")
+        try:
+            token = self._token(pack_id, {"grant_type": "authorization_code", "code": query["code"],
+                                          "redirect_uri": self.packs[pack_id]["redirectUri"],
+                                          "code_verifier": pending[2]})
+        except Failure as failure:
+            return failure.outcome
+        key = self._key(teammate, pack_id)
+        with self._lock(key):
+            for _ in range(5):
+                row = self.env.store_get(key)
+                if self.env.store_cas(key, row["version"] if row else 0, self._credential(token, None)):
+                    return ok()
+        return retry("the credential store kept changing")
+
+    def clear_credentials(self, teammate, pack_id):
+        key = self._key(teammate, pack_id)
+        for _ in range(5):
+            row = self.env.store_get(key)
+            if row is None or self.env.store_cas(key, row["version"], None):
+                return
+
+    def update_client_secret(self, pack_id, secret):
+        self.packs[pack_id] = {**self.packs[pack_id], "clientSecret": secret}
+
+    def background(self):
+        """Keep-alive: refresh every stored grant whose access token expires before the next tick."""
+        for key in self.env.store_keys():
+            teammate, pack_id = self._split(key)
+            if pack_id not in self.packs:
+                continue
+            with self._lock(key):
+                row = self.env.store_get(key)
+                if row is None:
+                    continue
+                expires = row["credential"].get("accessTokenExpiresAt")
+                if expires is not None and expires - self.env.now() > (self.keepalive_ms or 0):
+                    continue
+                try:
+                    self._refresh(key, pack_id, row)
+                except Failure:
+                    pass  # the next run reports it
+
+    # -- refresh ------------------------------------------------------------------------------
+    def _due(self, credential):
+        expires = credential.get("accessTokenExpiresAt")
+        return expires is not None and self.env.now() >= expires - MARGIN_MS
+
+    def _refresh(self, key, pack_id, row):
+        """Lease, refresh, write back under the lease's version; returns the new credential."""
+        for _ in range(3):
+            credential = row["credential"]
+            lease = (credential.get("extras") or {}).get("leaseUntil")
+            if lease is not None and float(lease) > self.env.now():
+                # Another process is refreshing: wait for its result (virtual time), do not refresh too.
+                row = self._await_lease(key, row)
+                if row is None:
+                    raise Failure(connect("not_connected"))
+                if not self._leased(row["credential"]) and not self._due(row["credential"]):
+                    return row["credential"]
+                if self._leased(row["credential"]):
+                    raise Failure(retry("another process is refreshing this credential"))
+                continue
+            not_before = self.not_before.get(key, 0)
+            if self.env.now() < not_before:
+                raise Failure(retry("the token endpoint asked us to wait (Retry-After)"))
+            refresh_token = credential.get("refreshToken")
+            if refresh_token is None:
+                raise Failure(connect("grant_expired"))
+            leased = {**credential, "extras": {**(credential.get("extras") or {}),
+                                               "leaseUntil": str(self.env.now() + LEASE_MS)}}
+            if not self.env.store_cas(key, row["version"], leased):
+                row = self.env.store_get(key)
+                if row is None:
+                    raise Failure(connect("not_connected"))
+                if row["credential"].get("refreshToken") != refresh_token and not self._due(row["credential"]):
+                    return row["credential"]  # someone else refreshed: use theirs
+                continue
+            fence = row["version"] + 1
+            try:
+                token = self._token(pack_id, {"grant_type": "refresh_token", "refresh_token": refresh_token}, key)
+            except Failure as failure:
+                # Release the lease and keep the row: a dead grant is replaced by the next Connect.
+                self.env.store_cas(key, fence, self._unleased(credential))
+                raise
+            fresh = self._credential(token, refresh_token)
+            if self.bug == "forget-rotated-refresh-token":
+                fresh["refreshToken"] = refresh_token  # the bug: the rotated refresh token is never stored
+            if not self.env.store_cas(key, fence, fresh):
+                raise Failure(retry("the credential changed while refreshing"))
+            return fresh
+        raise Failure(retry("the credential store kept changing"))
+
+    def _leased(self, credential):
+        lease = (credential.get("extras") or {}).get("leaseUntil")
+        return lease is not None and float(lease) > self.env.now()
+
+    @staticmethod
+    def _unleased(credential):
+        extras = {k: v for k, v in (credential.get("extras") or {}).items() if k != "leaseUntil"}
+        stripped = {k: v for k, v in credential.items() if k != "extras"}
+        return {**stripped, "extras": extras} if extras else stripped
+
+    def _await_lease(self, key, row):
+        for _ in range(10):
+            self.env.sleep(1000)
+            row = self.env.store_get(key)
+            if row is None or not self._leased(row["credential"]):
+                return row
+        return row
+
+    def _credential(self, token, previous_refresh_token):
+        now = self.env.now()
+        credential = {"accessToken": token["access_token"], "obtainedAt": now}
+        refresh_token = token.get("refresh_token") or previous_refresh_token
+        if refresh_token:
+            credential["refreshToken"] = refresh_token
+        if isinstance(token.get("expires_in"), (int, float)):
+            credential["accessTokenExpiresAt"] = now + int(token["expires_in"] * 1000)
+        if isinstance(token.get("scope"), str):
+            credential["scopes"] = token["scope"].split()
+        return credential
+
+    def _token(self, pack_id, grant, key=None):
+        pack = self.packs[pack_id]
+        provider = pack["provider"]
+        headers = {"accept": "application/json"}
+        if provider == "jira":
+            body = json.dumps({**grant, "client_id": pack["clientId"], "client_secret": pack["clientSecret"]}).encode()
+            headers["content-type"] = "application/json"
+        else:
+            fields = dict(grant)
+            if provider == "google":
+                fields.update({"client_id": pack["clientId"], "client_secret": pack["clientSecret"]})
+            else:
+                basic = f"{urllib.parse.quote(pack['clientId'])}:{urllib.parse.quote(pack['clientSecret'])}"
+                headers["authorization"] = "Basic " + base64.b64encode(basic.encode()).decode()
+            body = urllib.parse.urlencode(fields).encode()
+            headers["content-type"] = "application/x-www-form-urlencoded"
+        try:
+            status, response_headers, raw = self.env.http("POST", pack["endpoints"]["token"], headers, body)
+        except Exception as error:  # NetworkError: a reset or a dropped answer
+            raise Failure(retry(f"token endpoint unreachable ({type(error).__name__})"))
+        payload = _json(raw)
+        if key is not None and status in (429, 503) and "retry-after" in response_headers:
+            try:
+                self.not_before[key] = self.env.now() + int(float(response_headers["retry-after"]) * 1000)
+            except ValueError:
+                pass  # an HTTP-date: no wait is kept, the next run may retry
+        if 200 <= status < 300 and isinstance(payload, dict) and isinstance(payload.get("access_token"), str):
+            return payload
+        raise Failure(self._classify(provider, status, payload))
+
+    def _classify(self, provider, status, payload):
+        error = payload.get("error") if isinstance(payload, dict) else None
+        if status == 429 or status >= 500:
+            return retry(f"token endpoint answered {status}")
+        if 200 <= status < 300:
+            return blocked("token endpoint answered 2xx without an access token", "support")
+        if provider == "jira":
+            if status == 403 and error in ("unauthorized_client", "invalid_grant"):
+                return connect("grant_invalid")
+            if status == 401:
+                return blocked("token endpoint rejected the client", "admin")
+            description = payload.get("error_description", "") if isinstance(payload, dict) else ""
+            if status == 400 and error == "invalid_request" and "authorization_code" in str(description).lower():
+                return connect("grant_invalid")
+        if error == "invalid_grant":
+            return connect("grant_invalid")
+        if error in ("invalid_client", "unauthorized_client") or status == 401:
+            return blocked(f"token endpoint rejected the client ({error or status})", "admin")
+        return blocked(f"token endpoint answered {status} {error or ''}".strip(), "support")
+
+    # -- the agent's call -----------------------------------------------------------------------
+    def _call_api(self, call, credential):
+        try:
+            return self.env.call_api(call, credential["accessToken"])
+        except Exception:
+            raise Failure(retry("the API could not be reached"))
+
+    def _api_outcome(self, result):
+        status = result["status"]
+        if 200 <= status < 300:
+            return ok()
+        if status == 401:
+            return connect("grant_invalid")
+        challenge = (result.get("headers") or {}).get("www-authenticate", "")
+        if status == 403 and "insufficient_scope" in challenge:
+            return connect("scope_missing")
+        if status == 429 or status >= 500:
+            return retry(f"the API answered {status}")
+        return blocked(f"the API answered {status}", "support")
+
+    # -- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def _key(teammate, pack_id):
+        return f"{pack_id}\u0000{teammate}"
+
+    @staticmethod
+    def _split(key):
+        pack_id, _, teammate = key.partition("\u0000")
+        return teammate, pack_id
+
+    def _lock(self, key):
+        with self.locks_lock:
+            return self.locks.setdefault(key, threading.Lock())

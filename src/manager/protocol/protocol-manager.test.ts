@@ -1,0 +1,78 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { LabError } from '../../errors.ts'
+import type { OrgSpec } from '../../world/types.ts'
+import { createWorld } from '../../world/world.ts'
+import { startProtocolManager } from './protocol-manager.ts'
+
+const ROOT = join(import.meta.dirname, '..', '..', '..')
+const MISBEHAVE = 'python3 src/manager/protocol/testing/misbehave.py'
+const ORG: OrgSpec = { teammates: ['ada'], packs: [{ id: 'crm', provider: 'baseline', setup: 'custom' }] }
+
+/** Connect on a world driven by `command`; returns the step's result message. */
+async function connectWith(command: string, callTimeoutMs = 2000): Promise<string> {
+  const manager = await startProtocolManager({ command, cwd: ROOT, callTimeoutMs })
+  try {
+    const world = createWorld({ org: ORG, createManager: manager.createManager })
+    const step = await world.apply({ type: 'connect', teammate: 'ada', pack: 'crm' })
+    await world.close()
+    expect(step.result.kind).toBe('manager_error')
+    return step.result.kind === 'manager_error' ? step.result.message : ''
+  } finally {
+    await manager.close()
+  }
+}
+
+async function loadFails(command: string): Promise<string> {
+  try {
+    const manager = await startProtocolManager({ command, cwd: ROOT })
+    await manager.close()
+  } catch (error) {
+    expect(error).toBeInstanceOf(LabError)
+    return (error as Error).message
+  }
+  throw new Error(`expected ${command} to fail at the handshake`)
+}
+
+describe('a manager process that breaks the protocol gets a clear message and never hangs the harness', () => {
+  it('dies during a call: names the command, the call, the exit code and the end of its stderr, redacted', async () => {
+    const message = await connectWith(`${MISBEHAVE} dies`)
+    expect(message).toContain('--manager-cmd "python3 src/manager/protocol/testing/misbehave.py dies"')
+    expect(message).toContain('beginConnect(ada, crm)')
+    expect(message).toContain(
+      'the manager process exited with code 3 (while the harness waited for beginConnect)',
+    )
+    expect(message).toContain("KeyError: 'TOKEN_DB_URL'")
+    expect(message).not.toContain('s3cr3t-value-123')
+  })
+
+  it('writes something that is not JSON-RPC to stdout', async () => {
+    const message = await connectWith(`${MISBEHAVE} garbage`)
+    expect(message).toContain(
+      'the manager process broke the protocol: it wrote a line to stdout that is not JSON: "connecting to token database..."',
+    )
+    expect(message).toContain('(while the harness waited for create')
+  })
+
+  it('hangs in a call: the per-call timeout ends it', async () => {
+    const message = await connectWith(`${MISBEHAVE} hangs`, 500)
+    expect(message).toContain('beginConnect(ada, crm) did not settle within 500 ms of real time')
+  })
+
+  it('answers an id it was never sent', async () => {
+    const message = await connectWith(`${MISBEHAVE} unknown-id`)
+    expect(message).toContain('broke the protocol: it answered id 999, which the harness never sent')
+  })
+
+  it('speaks another protocol version: a load error at the handshake', async () => {
+    expect(await loadFails(`${MISBEHAVE} old-version`)).toContain(
+      'speaks protocol version 0; this reconnect-lab speaks 1',
+    )
+  })
+
+  it('a command that does not exist: a load error naming it', async () => {
+    expect(await loadFails('./no-such-manager --serve')).toMatch(
+      /--manager-cmd "\.\/no-such-manager --serve": the manager process exited with code 127/,
+    )
+  })
+})
