@@ -1,3 +1,4 @@
+import { startStopwatch } from '../clock.ts'
 import { describe, expect, it } from 'vitest'
 import { createManager } from '../manager/reference-manager.ts'
 import { ruleById } from '../rules/catalogue/index.ts'
@@ -9,7 +10,7 @@ describe('checkProvider timing', () => {
     const rules = [ruleById('silent-refresh'), ruleById('revocation-prompts')]
     // Only generated-timeline rules: a standalone check adds its own, separately measured time.
     expect(rules.map((r) => r.standalone)).toEqual([undefined, undefined])
-    const started = performance.now()
+    const elapsed = startStopwatch()
     const rows = await checkProvider({
       profile: profileFor('baseline')!,
       createManager,
@@ -17,7 +18,7 @@ describe('checkProvider timing', () => {
       seed: 3,
       runs: 3,
     })
-    const wallMs = performance.now() - started
+    const wallMs = elapsed()
     expect(rows.map((r) => r.status)).not.toContain('fail')
     const total = rows.reduce((sum, r) => sum + r.durationMs, 0)
     expect(total).toBeGreaterThan(0)

@@ -372,12 +372,12 @@ describe('serve stops cleanly on a signal', () => {
       { cwd: join(import.meta.dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let out = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-    })
+    // Resolved by the output itself: no polling timer (time is injected; src/clock.test.ts scans tests too).
     await new Promise<void>((resolve) => {
-      const check = () => (out.includes('control token') ? resolve() : setTimeout(check, 20))
-      check()
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        if (out.includes('control token')) resolve()
+      })
     })
     const base = /baseline\s+(\S+)/.exec(out)?.[1] ?? ''
     // A keep-alive connection must not hold the process open.
