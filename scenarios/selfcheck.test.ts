@@ -53,7 +53,7 @@ describe('the shipped known-bug managers', () => {
         ? `mutation score: ${MUTANTS.length}/${MUTANTS.length} caught (100%)`
         : `${result.score.caught}/${result.score.runnable} runnable mutants caught (100%)`,
     )
-  })
+  }, 400_000)
 
   it('reports a mutant whose providers are missing as not runnable, never as caught', async () => {
     const [first] = MUTANTS

@@ -20,9 +20,10 @@ async function expectCaught(
   rule: RuleId,
   createManager: CreateManager,
   mustShow: RegExp,
+  seed = SEED,
 ): Promise<{ text: string; org: OrgSpec }> {
   const { text, counterexample } = await expectRuleCatches('salesforce', rule, createManager, {
-    seed: SEED,
+    seed,
     runs: RUNS,
   })
   expect(text).toMatch(mustShow)
@@ -43,6 +44,9 @@ describe('salesforce conformance', () => {
       'silent-refresh',
       ignoresRotatedRefreshToken,
       /connect_required\(grant_invalid\)/,
+      // RTR packs are one generated org in several; since clock skew and new weights reshaped the
+      // distribution, the shared seed no longer reaches one (seeds 3 and 5 do within 60 runs).
+      3,
     )
     // Only Refresh Token Rotation makes the stale token fatal.
     expect(org.packs[0]?.options?.['rtr'], text).toBe(true)

@@ -1,3 +1,4 @@
+import { LabError } from '../../errors.ts'
 /**
  * `serve --config <file>`: the providers to serve and how each is set up, in YAML or JSON (JSON is
  * read by the same YAML 1.2 parser, so both get line and column in errors). Validation is the mocks'
@@ -50,14 +51,14 @@ export interface ServeConfig {
 export type ConfigPath = ReadonlyArray<string | number>
 
 /** A config error that knows where it is: `file:line:col: field: message`. */
-export class ServeConfigError extends Error {
+export class ServeConfigError extends LabError {
   override readonly name = 'ServeConfigError'
   constructor(
     readonly field: string,
     readonly detail: string,
     readonly at: { file: string; line: number; col: number } | undefined,
   ) {
-    super(`${at ? `${at.file}:${at.line}:${at.col}: ` : ''}${field}: ${detail}`)
+    super('USAGE', `${at ? `${at.file}:${at.line}:${at.col}: ` : ''}${field}: ${detail}`)
   }
 }
 

@@ -16,6 +16,8 @@ interface ExpiryIndex {
   upTo: number
   /** Access-token label -> when the source said it expires (world time) and which pack issued it. */
   expiresAt: Map<string, { atMs: number; lifetimeMs: number }>
+  /** Manager processes (instance:generation) that crashed: their late requests are not presentations. */
+  dead: Set<string>
   violations: Violation[]
 }
 const indexes = new WeakMap<readonly TraceStep[], ExpiryIndex>()
@@ -24,7 +26,7 @@ const indexes = new WeakMap<readonly TraceStep[], ExpiryIndex>()
 export function expiredPresentations(trace: readonly TraceStep[]): Violation[] {
   let index = indexes.get(trace)
   if (!index) {
-    index = { upTo: 0, expiresAt: new Map(), violations: [] }
+    index = { upTo: 0, expiresAt: new Map(), dead: new Set(), violations: [] }
     indexes.set(trace, index)
   }
   for (; index.upTo < trace.length; index.upTo++) {
@@ -41,7 +43,11 @@ export function expiredPresentations(trace: readonly TraceStep[]): Violation[] {
           lifetimeMs: e.issued.expiresInMs,
         })
       }
+      // A crashed process's request still in flight reaches the source later: nobody's manager sent it
+      // after the expiry, so it is not a presentation (the process that held the token is gone).
+      if (e.kind === 'crash') index.dead.add(`${e.proc.instance}:${e.proc.generation}`)
       if (e.kind !== 'api_request') continue
+      if (index.dead.has(`${e.proc.instance}:${e.proc.generation}`)) continue
       const expiry = index.expiresAt.get(e.accessToken)
       if (expiry === undefined || e.atMs <= expiry.atMs + IN_FLIGHT_SLACK_MS) continue
       index.violations.push({
