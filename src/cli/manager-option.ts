@@ -11,6 +11,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, loadManagerModule } from '../manager/load.ts'
 import { startProtocolManager } from '../manager/protocol/protocol-manager.ts'
 import { createManager as createReferenceManager } from '../manager/reference-manager.ts'
 import { LabError } from '../errors.ts'
+import type { ManagerSource } from '../suite/workers/jobs.ts'
 
 export interface ManagerChoice {
   managerPath?: string
@@ -23,6 +24,11 @@ export interface ResolvedManager {
   label: string
   /** The manager process's stderr (redacted), when it is one. */
   stderr?: () => string
+  /**
+   * How a worker thread gets this manager for itself (functions do not cross threads): absent for a
+   * manager process (`--manager-cmd`) or a factory handed in by code, which then run in this thread.
+   */
+  source?: ManagerSource
   close(): Promise<void>
 }
 
@@ -62,16 +68,23 @@ export async function resolveManager(
     }
   }
   if (choice.managerPath !== undefined) {
-    const loaded = await loadManagerModule(choice.managerPath, {
+    const options = {
       cwd: context.cwd,
       probeProviders: context.probeProviders,
       ...(choice.callTimeoutMs !== undefined ? { callTimeoutMs: choice.callTimeoutMs } : {}),
-    })
-    return { createManager: loaded.createManager, label: loaded.label, close: async () => {} }
+    }
+    const loaded = await loadManagerModule(choice.managerPath, options)
+    return {
+      createManager: loaded.createManager,
+      label: loaded.label,
+      source: { kind: 'module', path: choice.managerPath, options },
+      close: async () => {},
+    }
   }
   return {
     createManager: context.fallback ?? createReferenceManager,
     label: context.fallbackLabel ?? 'reference',
+    ...(context.fallback ? {} : { source: { kind: 'reference' } as const }),
     close: async () => {},
   }
 }

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os'
 import { Command, CommanderError, Option } from 'commander'
 import { exitCodeForError, LabError } from '../errors.ts'
 import { TOOL_VERSION } from '../suite/conformance.ts'
 import { DEFAULT_CALL_TIMEOUT_MS } from '../manager/load.ts'
 import { listCommand } from './commands/list.ts'
+import { mergeCommand } from './commands/merge.ts'
 import { replayCommand } from './commands/replay.ts'
 import { scenarioCommand } from './commands/scenario.ts'
 import { loadServeConfig, serveCommand } from './commands/serve.ts'
@@ -12,6 +14,19 @@ import { DEFAULT_SELFCHECK_SEED, selfcheckCommand } from './commands/selfcheck.t
 import { type CliIo, EXIT_OK, EXIT_USAGE } from './io.ts'
 import { addManagerCmdOption } from './manager-option.ts'
 import { parseIntegerOption, parseProviders, parseRules } from './options.ts'
+
+/** `--quick`: enough to catch a broken build before a commit, in a few seconds. */
+export const QUICK_RUNS = 10
+export const QUICK_INTERLEAVINGS = 50
+
+function parseShard(raw: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw)
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (!match || count < 1 || index < 1 || index > count)
+    throw new LabError('USAGE', `--shard must be k/n with 1 <= k <= n (e.g. 2/4), got "${raw}"`)
+  return { index, count }
+}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -87,8 +102,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--call-timeout <ms>',
       `real-time limit for one call into --manager before it counts as never settling (default ${DEFAULT_CALL_TIMEOUT_MS})`,
     )
+    .option('--workers <n>', `worker threads (default: the number of cores, ${availableParallelism()})`)
+    .option(
+      '--shard <k/n>',
+      'run slice k of n only (CI matrix); combine the reports with `reconnect-lab merge`',
+    )
+    .option(
+      '--quick',
+      `a short run for pre-commit hooks (--runs ${QUICK_RUNS}, ${QUICK_INTERLEAVINGS} interleavings)`,
+    )
     .action(
       async (opts: {
+        workers?: string
+        shard?: string
+        quick?: boolean
         manager?: string
         managerCmd?: string
         seed?: string
@@ -104,10 +131,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const providers = parseProviders(opts.provider)
         const rules = parseRules(opts.rule)
         const reporters = parseReporters(opts.reporter)
+        const quick = opts.quick === true
         const result = await runCommand(
           {
             ...parseSeed(opts.seed),
-            runs: parseIntegerOption('--runs', opts.runs, 1, 1_000_000),
+            runs: quick ? QUICK_RUNS : parseIntegerOption('--runs', opts.runs, 1, 1_000_000),
+            ...(quick ? { interleavings: QUICK_INTERLEAVINGS } : {}),
+            workers:
+              opts.workers === undefined
+                ? availableParallelism()
+                : parseIntegerOption('--workers', opts.workers, 1, 256),
+            ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
             ...(providers ? { providers } : {}),
             ...(rules ? { rules } : {}),
             ...(reporters ? { reporters } : {}),
@@ -154,6 +188,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   addManagerCmdOption(run)
   addManagerCmdOption(scenario)
+
+  program
+    .command('merge')
+    .description('Combine the shard reports of one run (run --shard k/n) into the report a single run gives')
+    .argument('<reports...>', "the shards' report.json files, e.g. shard-*/report.json")
+    .option(
+      '--report-dir <dir>',
+      'where the merged report.json, junit.xml and summary.md go',
+      DEFAULT_REPORT_DIR,
+    )
+    .action(async (files: string[], opts: { reportDir: string }) => {
+      exitCode = (await mergeCommand({ files, reportDir: opts.reportDir }, io)).exitCode
+    })
 
   const replay = program
     .command('replay')

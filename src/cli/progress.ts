@@ -1,34 +1,76 @@
 import type { ProgressEvent } from '../suite/conformance.ts'
 import type { CliIo } from './io.ts'
 
-/** Progress on stderr: redrawn in place on a terminal, one line per provider otherwise (CI logs). */
+/** A throughput window (real ms) and how far below the best window a run must fall to be called stalled. */
+export const STALL_WINDOW_MS = 5000
+export const STALL_FACTOR = 8
+
+/**
+ * Progress on stderr: timelines and interleavings as they complete, redrawn in place on a terminal,
+ * one line per provider otherwise (CI logs). When throughput falls far below the best the run has
+ * shown, it says so once, with the usual cause.
+ */
 export function createProgress(io: CliIo): (event: ProgressEvent) => void {
-  let done = 0
-  let total = 0
+  let timelines = { done: 0, total: 0 }
+  let interleavings = { done: 0, total: 0 }
   let lastDraw = -1
+  let windowStart = 0
+  let windowDone = 0
+  let bestRate = 0
+  let warned = false
+  const perProvider = new Map<string, number>()
+
+  const draw = () => {
+    const now = Math.floor(io.elapsedMs() / 100)
+    if (now === lastDraw) return
+    lastDraw = now
+    io.err(
+      `\r${timelines.done}/${timelines.total} timelines, ${interleavings.done}/${interleavings.total} interleavings\x1b[K`,
+    )
+  }
+
+  const watchThroughput = () => {
+    windowDone++
+    const elapsed = io.elapsedMs() - windowStart
+    if (elapsed < STALL_WINDOW_MS) return
+    const rate = windowDone / elapsed
+    if (!warned && bestRate > 0 && rate * STALL_FACTOR < bestRate) {
+      warned = true
+      io.err(
+        `${io.stderrIsTTY ? '\r\x1b[K' : ''}reconnect-lab: throughput fell from ${(bestRate * 1000).toFixed(1)} to ${(rate * 1000).toFixed(1)} timelines+interleavings/s. ` +
+          'The harness calls createManager once per timeline and interleaving: a slow manager factory ' +
+          '(global hooks per instance, network or disk work in the constructor, a growing module-level cache) is the usual cause.\n',
+      )
+    }
+    bestRate = Math.max(bestRate, rate)
+    windowStart = io.elapsedMs()
+    windowDone = 0
+  }
+
   return (event) => {
     switch (event.type) {
-      case 'provider_start':
-        done = 0
-        total = event.runs
-        lastDraw = -1
+      case 'planned':
+        timelines = { done: 0, total: event.timelines }
+        interleavings = { done: 0, total: event.interleavings }
+        windowStart = io.elapsedMs()
         if (!io.stderrIsTTY)
-          io.err(`${event.provider}: checking ${event.rules} rules over ${event.runs} timelines...\n`)
+          io.err(
+            `checking ${event.providers.join(', ')}: ${event.timelines} timelines, ${event.interleavings} interleavings...\n`,
+          )
+        break
+      case 'provider_start':
         break
       case 'run':
-        done++
-        if (io.stderrIsTTY) {
-          const now = Math.floor(io.elapsedMs() / 100)
-          if (now !== lastDraw) {
-            lastDraw = now
-            io.err(`\r${event.provider}: ${Math.min(done, total)}/${total} timelines`)
-          }
-        }
+        if (event.kind === 'interleaving') interleavings.done++
+        else timelines.done++
+        perProvider.set(event.provider, (perProvider.get(event.provider) ?? 0) + 1)
+        watchThroughput()
+        if (io.stderrIsTTY) draw()
         break
       case 'provider_done': {
         const failed = event.outcomes.filter((o) => o.status === 'fail').length
         const passed = event.outcomes.filter((o) => o.status === 'pass').length
-        const line = `${event.provider}: ${passed} passed, ${failed} failed (${done} timelines incl. shrinking)`
+        const line = `${event.provider}: ${passed} passed, ${failed} failed (${perProvider.get(event.provider) ?? 0} timelines and interleavings incl. shrinking)`
         io.err(io.stderrIsTTY ? `\r${line}\x1b[K\n` : `${line}\n`)
         break
       }

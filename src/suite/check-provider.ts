@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { startStopwatch } from '../clock.ts'
 import type { CreateManager } from '../manager/contract.ts'
-import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
+import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
@@ -16,6 +16,12 @@ import {
 import { createStandaloneHarness } from './standalone-harness.ts'
 import type { ProviderProfile } from './profile-types.ts'
 import { eventArbitrary } from './timeline-arbitrary.ts'
+import {
+  cachedExplorer,
+  type Explorer,
+  exploreInterleavings,
+  type InterleavingContext,
+} from './interleavings.ts'
 import { RuleViolationError } from './violation-error.ts'
 
 /** One timeline event as a fast-check command: the oracle is the model, the world is the real system. */
@@ -81,6 +87,18 @@ export { setupEvents } from './play.ts'
  * counterexample, and the search continues for the rest. A passing suite costs one property run.
  */
 export async function checkProvider(options: ProviderCheckOptions): Promise<RuleOutcome[]> {
+  const results = await checkTimelines(options)
+  await checkStandaloneRules(options, results, cachedExplorer(exploreInterleavings))
+  return options.rules.map((r) => results.get(r.id)).filter((r): r is RuleOutcome => r !== undefined)
+}
+
+/**
+ * The generated-timeline half of checkProvider: one fast-check property over `runs` timelines with
+ * `seed`. A run in chunks calls it once per chunk (see workers/chunks.ts) and merges the rows.
+ */
+export async function checkTimelines(
+  options: Omit<ProviderCheckOptions, 'interleavings'>,
+): Promise<Map<RuleId, RuleOutcome>> {
   const { profile } = options
   const results = new Map<RuleId, RuleOutcome>()
   let active = options.rules.filter((r) => r.judge !== undefined || r.judgeTrace !== undefined)
@@ -195,35 +213,57 @@ export async function checkProvider(options: ProviderCheckOptions): Promise<Rule
     }
     active = active.filter((r) => !broken.has(r.id))
   }
+  return results
+}
 
+/**
+ * The standalone half of checkProvider: each rule's own check, folded into the timeline rows in
+ * `results`. `explore` runs the interleaving explorations the rules ask for; the caller owns its cache.
+ */
+export async function checkStandaloneRules(
+  options: ProviderCheckOptions,
+  results: Map<RuleId, RuleOutcome>,
+  explore: Explorer,
+): Promise<void> {
+  const { profile } = options
   for (const rule of options.rules) {
     if (!rule.standalone) continue
     // Already failed on a generated timeline: its own check could only add time, not change the verdict.
     if (results.get(rule.id)?.status === 'fail') continue
     const elapsed = startStopwatch()
-    const context = {
+    const context: InterleavingContext = {
       provider: profile.provider,
       profile,
       createManager: options.createManager,
       seed: options.seed,
       runs: options.runs,
       ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
+      explore,
     }
     const own = await rule.standalone({ ...context, harness: createStandaloneHarness(context) })
-    const durationMs = elapsed()
-    const previous = results.get(rule.id)
-    if (own.status === 'skip' && previous && previous.status !== 'skip') continue
-    if (previous?.status === 'fail') continue
-    results.set(rule.id, {
-      id: rule.id,
-      provider: profile.provider,
-      status: own.status,
-      runs: (previous?.runs ?? 0) + own.runs,
-      checks: (previous?.checks ?? 0) + own.checks,
-      durationMs: (previous?.durationMs ?? 0) + durationMs,
-      ...(own.counterexample ? { counterexample: own.counterexample } : {}),
-      ...(own.note ? { note: own.note } : {}),
-    })
+    foldStandaloneResult(results, rule.id, profile.provider, own, elapsed())
   }
-  return options.rules.map((r) => results.get(r.id)).filter((r): r is RuleOutcome => r !== undefined)
+}
+
+/** Folds a rule's standalone result into its timeline row (a timeline failure stands; counts add up). */
+export function foldStandaloneResult(
+  results: Map<RuleId, RuleOutcome>,
+  ruleId: RuleId,
+  provider: string,
+  own: StandaloneResult,
+  durationMs: number,
+): void {
+  const previous = results.get(ruleId)
+  if (own.status === 'skip' && previous && previous.status !== 'skip') return
+  if (previous?.status === 'fail') return
+  results.set(ruleId, {
+    id: ruleId,
+    provider,
+    status: own.status,
+    runs: (previous?.runs ?? 0) + own.runs,
+    checks: (previous?.checks ?? 0) + own.checks,
+    durationMs: (previous?.durationMs ?? 0) + durationMs,
+    ...(own.counterexample ? { counterexample: own.counterexample } : {}),
+    ...(own.note ? { note: own.note } : {}),
+  })
 }

@@ -63,7 +63,12 @@ export interface ExploreOptions {
   setup: 'rotating' | 'ordinary'
   /** A run that hangs this long (real time) fails as a crash, not a hung suite. */
   timeoutMs?: number
+  /** Called as each interleaving completes (progress). */
+  onRun?: () => void
 }
+
+/** Runs an exploration. The run supplies one (cached, maybe chunked over worker threads); see cachedExplorer. */
+export type Explorer = (options: ExploreOptions) => Promise<ExploreResult>
 
 export interface ExploreResult {
   /** Interleavings played. */
@@ -375,6 +380,7 @@ export async function exploreInterleavings(options: ExploreOptions): Promise<Exp
     const rules = active
     const property = fc.asyncProperty(scenarios, choices, async (scenario, picks) => {
       runs++
+      options.onRun?.()
       const played = await play(scenario, picks, options.createManager, rules)
       if (played.violations.length > 0) {
         throw new RuleViolationError(played.violations, played.trace[played.trace.length - 1]!)
@@ -438,10 +444,31 @@ export interface InterleavingContext {
   seed: number
   runs: number
   interleavings?: number
+  /** The run's explorer (cached, maybe chunked over worker threads); absent: explore here, uncached. */
+  explore?: Explorer
 }
 
-/** One exploration per (manager, provider, seed, runs), shared by the rules whose standalone check uses it. */
-const explorations = new WeakMap<CreateManager, Map<string, Promise<ExploreResult>>>()
+/** The key under which an exploration is shared: everything that decides its result but the manager. */
+export function explorationKey(options: ExploreOptions): string {
+  return `${options.profile.provider}/${options.seed}/${options.runs}/${options.setup}/${options.rules.map((r) => r.id).join(',')}`
+}
+
+/**
+ * An explorer that runs each distinct exploration once. It belongs to the run that creates it (no
+ * module-level cache: a second run in the same process explores again, as it must).
+ */
+export function cachedExplorer(explore: Explorer): Explorer {
+  const byKey = new Map<string, Promise<ExploreResult>>()
+  return (options) => {
+    const key = explorationKey(options)
+    let exploration = byKey.get(key)
+    if (!exploration) {
+      exploration = explore(options)
+      byKey.set(key, exploration)
+    }
+    return exploration
+  }
+}
 
 /**
  * The standalone check of an interleaving rule: at least DEFAULT_INTERLEAVINGS scheduled
@@ -464,24 +491,15 @@ export async function interleavingStandalone(
       note: `${context.provider} has no rotating setup (ProviderProfile.rotating or interleavings-setups.ts)`,
     }
   }
-  let byKey = explorations.get(context.createManager)
-  if (!byKey) {
-    byKey = new Map()
-    explorations.set(context.createManager, byKey)
-  }
-  const key = `${context.provider}/${context.seed}/${interleavings}/${explored.map((r) => r.id).join(',')}`
-  let exploration = byKey.get(key)
-  if (!exploration) {
-    exploration = exploreInterleavings({
-      profile: context.profile,
-      createManager: context.createManager,
-      rules: explored,
-      seed: context.seed,
-      runs: interleavings,
-      setup,
-    })
-    byKey.set(key, exploration)
-  }
+  const explore = context.explore ?? exploreInterleavings
+  const exploration = explore({
+    profile: context.profile,
+    createManager: context.createManager,
+    rules: explored,
+    seed: context.seed,
+    runs: interleavings,
+    setup,
+  })
   const result = await exploration
   const checks = result.checks.get(ruleId) ?? 0
   const covered = Object.entries(result.coverage)

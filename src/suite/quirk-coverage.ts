@@ -315,6 +315,16 @@ export class QuirkCoverageCollector {
     }
   }
 
+  /** The counts so far, as plain data (a timeline chunk's share; crosses worker threads and shards). */
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.fired)
+  }
+
+  /** Adds counts another collector recorded (a chunk, a worker, a shard). */
+  add(counts: Readonly<Record<string, number>>): void {
+    for (const [id, n] of Object.entries(counts)) this.fired.set(id, (this.fired.get(id) ?? 0) + n)
+  }
+
   /** The coverage of the providers that were run (their quirks only). */
   report(providers: readonly string[]): QuirkCoverage {
     const coverage: QuirkCoverage = { fired: {}, unreachable: {}, undetected: [] }

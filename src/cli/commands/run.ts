@@ -62,6 +62,12 @@ export interface RunCommandOptions {
   callTimeoutMs?: number
   createManager?: CreateManager
   managerLabel?: string
+  /** Worker threads (default 1). With an injected createManager, the run stays in this thread. */
+  workers?: number
+  /** Run slice `index` of `count` only; `reconnect-lab merge` combines the shard reports. */
+  shard?: { index: number; count: number }
+  /** Generated interleavings per provider (default max(runs, 1000)); --quick lowers it. */
+  interleavings?: number
 }
 
 /** The canonical report plus what the CI gate and the counterexample files add. */
@@ -133,6 +139,10 @@ async function runWith(
     runs: options.runs,
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(resolved.source ? { managerSource: resolved.source } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
     onProgress: createProgress(io),
   })
 

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { captureIo } from './testing/capture-io.ts'
+import { createProgress, STALL_WINDOW_MS } from './progress.ts'
+
+describe('progress', () => {
+  it('counts timelines and interleavings, and warns once when throughput collapses', () => {
+    let now = 0
+    const io = captureIo('/')
+    io.elapsedMs = () => now
+    const progress = createProgress(io)
+    progress({ type: 'planned', timelines: 100, interleavings: 1000, providers: ['baseline'] })
+    expect(io.stderr).toContain('100 timelines, 1000 interleavings')
+    // 50 per window, then 2 per window: a collapse.
+    for (let w = 0; w < 2; w++)
+      for (let i = 0; i < 50; i++) {
+        now += STALL_WINDOW_MS / 50
+        progress({ type: 'run', provider: 'baseline', kind: 'timeline' })
+      }
+    expect(io.stderr).not.toContain('throughput fell')
+    for (let w = 0; w < 3; w++)
+      for (let i = 0; i < 2; i++) {
+        now += STALL_WINDOW_MS / 2
+        progress({ type: 'run', provider: 'baseline', kind: 'interleaving' })
+      }
+    expect(io.stderr.match(/throughput fell/g)).toHaveLength(1)
+    expect(io.stderr).toContain('createManager once per timeline')
+    progress({ type: 'provider_done', provider: 'baseline', outcomes: [] })
+    expect(io.stderr).toContain('baseline: 0 passed, 0 failed (106 timelines and interleavings')
+  })
+})
