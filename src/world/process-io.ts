@@ -245,7 +245,7 @@ export class ProcessIo {
         return exchanged.response
       }
 
-      const fields = tokenRequestFields(request.headers.get('content-type'), await request.clone().text())
+      const fields = tokenRequestFields(request.headers.get('content-type'), await bodyTextOf(request, init))
       const sentAfterSeq = this.seq
       const sentAtMs = this.options.clock.now()
       await this.point(proc, `${who} -> token ${fields.grantType ?? '?'}`)
@@ -255,7 +255,9 @@ export class ProcessIo {
       const presented = fields.refreshToken === undefined ? undefined : this.label('RT', fields.refreshToken)
       let issued: { refreshToken?: string; accessToken?: string; expiresInMs?: number } | undefined
       let retryAfterMs: number | undefined
-      const response = exchanged.response
+      // Read once and hand the manager a Response over the same text: clone() tees the body stream,
+      // which was a visible share of the suite's profile.
+      const response = exchanged.response === undefined ? undefined : await rebuilt(exchanged.response)
       if (response !== undefined) {
         const headers = headersToRecord(response.headers)
         const now = this.options.clock.now()
@@ -263,7 +265,7 @@ export class ProcessIo {
         const parsed = providerClient(target.provider).parseTokenResponse(
           response.status,
           headers,
-          decodeResponseBody(await response.clone().text()),
+          decodeResponseBody(response.text),
           now,
         )
         if (parsed.kind === 'success') {
@@ -305,7 +307,7 @@ export class ProcessIo {
       }
       this.push({ kind: 'token_delivered', requestSeq, proc, ...(run ? { run } : {}) })
       if (response === undefined) throw exchanged.error
-      return response
+      return response.fresh()
     }
   }
 
@@ -413,3 +415,29 @@ export class ProcessIo {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** A request's body text: from `init` when the manager passed a string or form (no stream read), else read from a clone. */
+async function bodyTextOf(request: Request, init: RequestInit | undefined): Promise<string> {
+  const body = init?.body
+  if (typeof body === 'string') return body
+  if (body instanceof URLSearchParams) return body.toString()
+  return request.clone().text()
+}
+
+/** A response read once: its text for the harness, and a fresh Response over the same text for the manager. */
+async function rebuilt(
+  response: Response,
+): Promise<{ status: number; headers: Headers; text: string; fresh(): Response }> {
+  const text = await response.text()
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    fresh: () =>
+      new Response(text === '' ? null : text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      }),
+  }
+}
