@@ -94,7 +94,7 @@ describe('worker threads', () => {
     expect(report.rules.some((r) => r.status === 'fail' && r.counterexample !== undefined)).toBe(true)
   }, 300_000)
 
-  it('carry each chunk\'s quirk counts, so quirk coverage is the same too', async () => {
+  it("carry each chunk's quirk counts, so quirk coverage is the same too", async () => {
     const report = await compareThreads(
       'src/manager/reference-manager.ts',
       { providers: ['zendesk'], rules: ['silent-refresh'] },
