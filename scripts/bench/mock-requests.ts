@@ -1,0 +1,73 @@
+/**
+ * Bench (a): cost per mock request. A scripted timeline per provider (everyone connects, then runs
+ * every two hours) on the reference manager's world, wall ms per mock request, as a ratio to one bare
+ * `app.request` on a trivial Hono route measured right before it (target: at most 3 yardsticks).
+ */
+import fc from 'fast-check'
+import { HOUR_MS, startStopwatch } from '../../src/clock.ts'
+import type { ProviderId } from '../../src/manager/contract.ts'
+import { createManager } from '../../src/manager/reference-manager.ts'
+import { profileFor, profiledProviders } from '../../src/suite/profiles.ts'
+import type { TimelineEvent } from '../../src/world/types.ts'
+import { createWorld } from '../../src/world/world.ts'
+import { figureOf, isMain, spread, yardstickMs } from './figures.ts'
+import type { BenchSection } from './section.ts'
+
+async function msPerMockRequest(provider: ProviderId, steps: number): Promise<number> {
+  const profile = profileFor(provider)
+  if (!profile) throw new Error(`no profile for ${provider}`)
+  const [org] = fc.sample(profile.org, { seed: 1, numRuns: 1 })
+  if (!org) throw new Error(`no org for ${provider}`)
+  const world = createWorld({ org, createManager })
+  const events: TimelineEvent[] = org.packs.flatMap((p) =>
+    org.teammates.map((t): TimelineEvent => ({ type: 'connect', teammate: t, pack: p.id })),
+  )
+  for (let i = 0; i < steps; i++) {
+    events.push({ type: 'advance', ms: 2 * HOUR_MS })
+    for (const p of org.packs)
+      for (const t of org.teammates) events.push({ type: 'run', teammate: t, pack: p.id })
+  }
+  const elapsed = startStopwatch()
+  for (const e of events) await world.apply(e)
+  const ms = elapsed()
+  const requests = world.trace.reduce((n, s) => n + s.requests.length, 0)
+  await world.close()
+  return ms / Math.max(1, requests)
+}
+
+export async function run(opts: { trials: number; quick?: boolean }): Promise<BenchSection> {
+  // Warm-up: the JIT, module loading and the yardstick's own first calls.
+  await yardstickMs(1000)
+  await msPerMockRequest('baseline', 5)
+  const sticks: number[] = []
+  const figures = []
+  for (const provider of profiledProviders()) {
+    const ratios: number[] = []
+    const ms: number[] = []
+    for (let k = 0; k < opts.trials; k++) {
+      const stick = await yardstickMs(opts.quick ? 1000 : 3000)
+      sticks.push(stick)
+      const cost = await msPerMockRequest(provider, opts.quick ? 10 : 40)
+      ms.push(cost * 1000)
+      ratios.push(cost / stick)
+    }
+    figures.push(
+      figureOf(`${provider}: cost per mock request`, 'yardsticks', ratios, {
+        yardstick: 'bare app.request',
+        ratio: spread(ratios).median,
+        target: '<= 3',
+      }),
+      figureOf(`${provider}: µs per mock request`, 'µs', ms),
+    )
+  }
+  figures.push(
+    figureOf(
+      'yardstick: bare app.request',
+      'µs',
+      sticks.map((s) => s * 1000),
+    ),
+  )
+  return { name: '(a) mock requests', figures }
+}
+
+if (isMain(import.meta.url)) console.log(JSON.stringify(await run({ trials: 3 }), null, 2))
