@@ -44,6 +44,8 @@ export async function run(opts: { trials: number; quick?: boolean }): Promise<Be
   for (const provider of profiledProviders()) {
     const ratios: number[] = []
     const ms: number[] = []
+    // Each provider's own warm-up: its mock's code paths are cold until it has answered once.
+    await msPerMockRequest(provider, 5)
     for (let k = 0; k < opts.trials; k++) {
       const stick = await yardstickMs(opts.quick ? 1000 : 3000)
       sticks.push(stick)
