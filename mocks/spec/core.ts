@@ -242,8 +242,8 @@ export interface AuthorizationCore {
   validateAccessToken(token: string): AccessTokenCheck
   /** Pure: never records anything, so the oracle can look without changing the run. */
   accessTokenIsLive(token: string): boolean
-  /** Pure: the status of the newest family of this teammate and client. */
-  grantTruth(login: string, clientId: string): GrantTruth
+  /** Pure: the status of the newest family of this teammate and client (among `held`, when given). */
+  grantTruth(login: string, clientId: string, held?: ReadonlySet<string>): GrantTruth
   revokeGrant(login: string, clientId: string, by: 'user' | 'admin'): void
   rotateClientSecret(clientId: string): string
   /** Ends a live family (no-op and false if it had already ended). Provider hooks use it for eviction. */
@@ -805,8 +805,8 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       return family !== undefined && peekEnd(family, now) === null
     },
 
-    grantTruth(login, clientId) {
-      const families = store.familiesOf(login, clientId)
+    grantTruth(login, clientId, held) {
+      const families = heldOnly(store.familiesOf(login, clientId), held)
       const newest = families[families.length - 1]
       if (!newest) return { status: 'none' }
       const end = peekEnd(newest, clock.now())
@@ -853,4 +853,9 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
   }
 
   return core
+}
+
+/** The families one client device holds (all of them when `held` is not given). */
+export function heldOnly(families: readonly FamilyRecord[], held?: ReadonlySet<string>): FamilyRecord[] {
+  return held === undefined ? [...families] : families.filter((f) => held.has(f.id))
 }
