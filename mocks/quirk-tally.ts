@@ -64,31 +64,32 @@ export function createQuirkTally(): QuirkTally {
 }
 
 /** The quirks of a provider that live in its token policy, by the ledger event that shows each firing. */
-export interface PolicyQuirkIds {
+export interface PolicyQuirkIds<Id extends string = string> {
   /** A refresh that issued a new refresh token on a rotating client. */
-  rotation?: string
+  rotation?: Id
   /** A retired refresh token honoured inside the reuse leeway. */
-  reuseWithinLeeway?: string
+  reuseWithinLeeway?: Id
   /** A retired refresh token presented after the leeway (rejected, or ending the family). */
-  reuseAfterLeeway?: string
+  reuseAfterLeeway?: Id
   /** The family ended because a replaced refresh token came back (reuse detection). */
-  reuseRevokesFamily?: string
-  idleExpired?: string
-  absoluteExpired?: string
+  reuseRevokesFamily?: Id
+  idleExpired?: Id
+  absoluteExpired?: Id
   /** A refresh answered without its refresh token (fault omit_refresh_token). */
-  omittedRefreshToken?: string
+  omittedRefreshToken?: Id
   /** A refresh that kept the same refresh token (non-rotating client). */
-  noRotation?: string
+  noRotation?: Id
   /** The user or an admin revoked the grant in the source's UI (control.revokeGrant). */
-  revokedInSource?: string
+  revokedInSource?: Id
 }
 
-export function policyLedgerQuirks(
-  ids: PolicyQuirkIds,
-): (event: LedgerEvent, policyOf: (clientId: string) => TokenPolicy) => readonly string[] {
+/** `Id`: the provider's quirk id type, so a misspelt id does not compile (`policyLedgerQuirks<JiraQuirkId>`). */
+export function policyLedgerQuirks<Id extends string = string>(
+  ids: PolicyQuirkIds<Id>,
+): (event: LedgerEvent, policyOf: (clientId: string) => TokenPolicy) => readonly Id[] {
   return (event, policyOf) => {
-    const out: string[] = []
-    const add = (id: string | undefined) => {
+    const out: Id[] = []
+    const add = (id: Id | undefined) => {
       if (id !== undefined) out.push(id)
     }
     if (event.type === 'refresh') {

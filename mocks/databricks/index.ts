@@ -391,7 +391,7 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
   const built = createSpecMock({
     ...options,
     provider: 'databricks',
-    ledgerQuirks: policyLedgerQuirks({
+    ledgerQuirks: policyLedgerQuirks<DatabricksQuirkId>({
       rotation: 'databricks.single-use-refresh-tokens',
       noRotation: 'databricks.refresh-ttl-from-issuance',
       reuseAfterLeeway: 'databricks.rotated-refresh-token-reuse',

@@ -319,7 +319,7 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
   const mock = createSpecMock({
     ...options,
     provider: 'jira',
-    ledgerQuirks: policyLedgerQuirks({
+    ledgerQuirks: policyLedgerQuirks<JiraQuirkId>({
       rotation: 'jira.rotating-refresh-tokens',
       reuseWithinLeeway: early ? 'jira.early-rollout-refresh-lifetime' : 'jira.reuse-leeway-10-minutes',
       reuseRevokesFamily: 'jira.reuse-after-leeway-revokes-family',

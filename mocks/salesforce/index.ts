@@ -395,7 +395,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     return options.consentGate?.(ctx)
   }
 
-  const policyQuirks = policyLedgerQuirks({
+  const policyQuirks = policyLedgerQuirks<SalesforceQuirkId>({
     rotation: 'salesforce.refresh-token-rotation',
     reuseRevokesFamily: 'salesforce.rtr-reuse-revokes-family',
     idleExpired: capDecidesIdle ? 'salesforce.idle-ttl-cap-30-days' : 'salesforce.refresh-token-policy',

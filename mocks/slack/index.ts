@@ -410,7 +410,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   const mock = createSpecMock({
     ...options,
     provider: 'slack',
-    ledgerQuirks: policyLedgerQuirks({
+    ledgerQuirks: policyLedgerQuirks<SlackQuirkId>({
       reuseWithinLeeway: 'slack.concurrent-refresh-divergent',
       reuseAfterLeeway: 'slack.old-refresh-token-reuse',
     }),

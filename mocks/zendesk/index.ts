@@ -414,7 +414,7 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
   mock = createSpecMock({
     ...options,
     provider: 'zendesk',
-    ledgerQuirks: policyLedgerQuirks({ reuseAfterLeeway: 'zendesk.old-refresh-token-reuse' }),
+    ledgerQuirks: policyLedgerQuirks<ZendeskQuirkId>({ reuseAfterLeeway: 'zendesk.old-refresh-token-reuse' }),
     issuer: options.issuer ?? `http://${subdomain}.zendesk.mock`,
     // connectors.md §5: PKCE is required for public clients only; the mock's clients are confidential.
     providerPkce: 'optional',

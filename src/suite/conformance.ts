@@ -4,7 +4,8 @@ import type { RuleDefinition, RuleId } from '../rules/types.ts'
 import { LabError } from '../errors.ts'
 import { checkProvider, type RuleOutcome } from './check-provider.ts'
 import { profileFor, profiledProviders } from './profiles.ts'
-import { type QuirkCoverage, QuirkCoverageCollector } from './quirk-coverage.ts'
+import { type QuirkCheckRow, runQuirkChecks } from './quirk-checks.ts'
+import { collectQuirkTally, type QuirkCoverage } from './quirk-coverage.ts'
 
 export const TOOL_NAME = 'reconnect-lab'
 export const TOOL_VERSION = '0.1.0'
@@ -41,8 +42,10 @@ export interface ConformanceReport {
    * reported apart, never a pass for the manager. Same row shape as `rules`.
    */
   harness?: RuleOutcome[]
-  /** How often each provider quirk fired in the generated timelines, or why it cannot (quirk-coverage.ts). */
+  /** How often each provider quirk fired in this run, counted by the mocks, or why it cannot (quirk-coverage.ts). */
   quirkCoverage?: QuirkCoverage
+  /** Scripted checks for quirks generated timelines cannot reach (quirk-checks.ts); a failure fails `run`. */
+  quirkChecks?: QuirkCheckRow[]
   /**
    * Passing rule/provider rows with fewer than WEAK_CHECKS checks: exercised, but weakly. `run` warns.
    * (Recomputed from `rules` when reports are merged.)
@@ -64,7 +67,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const providers = options.providers ?? profiledProviders()
   const outcomes: RuleOutcome[] = []
   const harness: RuleOutcome[] = []
-  const quirks = new QuirkCoverageCollector()
+  const quirks = collectQuirkTally()
   for (const provider of providers) {
     const profile = profileFor(provider)
     if (!profile)
@@ -90,7 +93,6 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
             runs: options.runs,
             ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
             onRun: () => options.onProgress?.({ type: 'run', provider }),
-            onTrace: (trace, org) => quirks.observe(trace, org),
           })
         : []
     const rows = applicable.map(
@@ -110,6 +112,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     outcomes.push(...rows.filter((row) => !harnessIds.has(row.id)))
     harness.push(...rows.filter((row) => harnessIds.has(row.id)))
   }
+  const quirkChecks = await runQuirkChecks({ ...options, providers })
   return {
     tool: TOOL_NAME,
     version: TOOL_VERSION,
@@ -123,7 +126,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       skipped: outcomes.filter((o) => o.status === 'skip').length,
     },
     harness,
-    quirkCoverage: quirks.report(providers),
+    quirkCoverage: quirks.coverage(providers),
+    quirkChecks,
     weaklyExercised: outcomes
       .filter((o) => o.status === 'pass' && o.checks < WEAK_CHECKS)
       .map((o) => ({ rule: o.id, provider: o.provider, checks: o.checks })),
