@@ -402,7 +402,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     absoluteExpired: 'salesforce.refresh-token-policy',
     revokedInSource: 'salesforce.user-and-admin-revocation',
   })
-  const otherAppLives = (login: string, clientId: string): boolean => {
+  const otherAppLives = (clientId: string): boolean => {
     if (!self) return false
     const { store, clock } = self
     const now = clock.now()
@@ -411,7 +411,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
       .some(
         (c) =>
           c.clientId !== clientId &&
-          store.familiesOf(login, c.clientId).some((f) => familyIsLive(store, f, now)),
+          store.familiesOfClient(c.clientId).some((f) => familyIsLive(store, f, now)),
       )
   }
 
@@ -420,8 +420,8 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     provider: 'salesforce',
     ledgerQuirks: (event, policyOf) => [
       ...policyQuirks(event, policyOf),
-      // One connected app's grant ended while the same user's grant of another app lives on.
-      ...(event.type === 'family_ended' && otherAppLives(event.login, event.clientId)
+      // One connected app's grant ended while a grant of another app in the org lives on.
+      ...(event.type === 'family_ended' && otherAppLives(event.clientId)
         ? ['salesforce.connected-apps-are-independent' satisfies SalesforceQuirkId]
         : []),
     ],
