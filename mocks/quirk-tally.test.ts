@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../src/clock.ts'
 import { createSequentialIds } from '../src/ids.ts'
+import { createDatabricksMock, DATABRICKS_PATHS } from './databricks/index.ts'
 import { createGoogleMock } from './google/index.ts'
+import { createJiraMock, JIRA_PATHS } from './jira/index.ts'
+import { createSalesforceMock, SALESFORCE_PATHS } from './salesforce/index.ts'
+import { createSlackMock, SLACK_PATHS } from './slack/index.ts'
+import type { MockProvider } from './types.ts'
 import {
   addQuirkCounts,
   createQuirkTally,
@@ -76,5 +81,79 @@ describe('quirk tally', () => {
     // Only real quirk ids are ever counted.
     const ids = new Set(allQuirks().map((q) => q.id))
     for (const id of Object.keys(mock.quirks.counts())) expect(ids.has(id)).toBe(true)
+  })
+
+  describe('each quirk counts where it decides the answer, not on every request', () => {
+    const base = () => ({ clock: new ManualClock(), ids: createSequentialIds() })
+    const REDIRECT = 'https://app.test/cb'
+    const authorize = async (mock: MockProvider, path: string, clientId: string, pkce: boolean) => {
+      const url = new URL(`${mock.issuer}${path}`)
+      url.searchParams.set('client_id', clientId)
+      url.searchParams.set('redirect_uri', REDIRECT)
+      url.searchParams.set('response_type', 'code')
+      url.searchParams.set('scope', 'openid offline_access')
+      url.searchParams.set('login_hint', 'ana')
+      if (pkce) {
+        url.searchParams.set('code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')
+        url.searchParams.set('code_challenge_method', 'S256')
+      }
+      const answer = await mock.fetch(url.toString(), { redirect: 'manual' })
+      await answer.body?.cancel()
+    }
+
+    it('PKCE settings (Databricks required, Salesforce optional): only an /authorize without a challenge', async () => {
+      for (const [mock, path, id] of [
+        [createDatabricksMock(base()), DATABRICKS_PATHS.authorize, 'databricks.pkce-required'],
+        [createSalesforceMock(base()), SALESFORCE_PATHS.authorize, 'salesforce.pkce-per-app'],
+      ] as const) {
+        const client = mock.control.createClient({ redirectUris: [REDIRECT] })
+        await authorize(mock, path, client.clientId, true)
+        expect(mock.quirks.counts()[id] ?? 0, id).toBe(0)
+        await authorize(mock, path, client.clientId, false)
+        expect(mock.quirks.counts()[id], id).toBe(1)
+      }
+    })
+
+    it('Slack: a code exchange without grant_type; Jira: a JSON token body', async () => {
+      const slack = createSlackMock(base())
+      const client = slack.control.createClient({ redirectUris: [REDIRECT] })
+      const form = (extra: Record<string, string>) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          ...extra,
+        }).toString(),
+      })
+      await (
+        await slack.fetch(
+          `${slack.issuer}${SLACK_PATHS.token}`,
+          form({ grant_type: 'authorization_code', code: 'x' }),
+        )
+      ).body?.cancel()
+      expect(slack.quirks.counts()['slack.grant-type-optional'] ?? 0).toBe(0)
+      await (await slack.fetch(`${slack.issuer}${SLACK_PATHS.token}`, form({ code: 'x' }))).body?.cancel()
+      expect(slack.quirks.counts()['slack.grant-type-optional']).toBe(1)
+
+      const jira = createJiraMock(base())
+      const body = { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'c', client_secret: 's' }
+      await (
+        await jira.fetch(`${jira.issuer}${JIRA_PATHS.token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(body).toString(),
+        })
+      ).body?.cancel()
+      expect(jira.quirks.counts()['jira.json-token-body'] ?? 0).toBe(0)
+      await (
+        await jira.fetch(`${jira.issuer}${JIRA_PATHS.token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).body?.cancel()
+      expect(jira.quirks.counts()['jira.json-token-body']).toBe(1)
+    })
   })
 })

@@ -22,7 +22,7 @@ import type { MockFactoryInput } from '../factory-input.ts'
 import { booleanOption, checkOptionKeys, enumOption, PackOptionError } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { buildMetadata } from '../spec/app.ts'
-import { type CoreHooks, type ErrorReason, splitScope } from '../spec/core.ts'
+import { type CoreHooks, type ErrorReason, pkceSettingDecided, splitScope } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
 import { signIdToken } from '../spec/id-token.ts'
 import { type SpecMock, createSpecMock } from '../spec/index.ts'
@@ -428,8 +428,9 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
   // databricks.pkce-required: without a code_challenge, the integration's PKCE setting decides the answer.
   const authorize = built.core.authorize
   built.core.authorize = (params) => {
-    if (params['code_challenge'] === undefined) fired('databricks.pkce-required')
-    return authorize(params)
+    const outcome = authorize(params)
+    if (pkceSettingDecided(params, outcome)) fired('databricks.pkce-required')
+    return outcome
   }
   built.app.get(DATABRICKS_PATHS.keys, () => toResponse({ status: 200, json: built.signer.jwks() }))
 

@@ -15,7 +15,7 @@ import { INDEXING_USER } from '../factory-input.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
 import { PolicyError, parsePolicyPatch } from '../policy.ts'
 import { requestState } from '../request-state.ts'
-import type { AccessTokenCheck } from '../spec/core.ts'
+import { type AccessTokenCheck, pkceSettingDecided } from '../spec/core.ts'
 import { NO_STORE_HEADERS, RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
 import { signIdToken } from '../spec/id-token.ts'
 import { createSpecMock, type SpecMock } from '../spec/index.ts'
@@ -473,8 +473,9 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
   // salesforce.pkce-per-app: without a code_challenge, the app's PKCE setting decides the answer.
   const authorize = core.authorize
   core.authorize = (params) => {
-    if (params['code_challenge'] === undefined) fired('salesforce.pkce-per-app')
-    return authorize(params)
+    const outcome = authorize(params)
+    if (pkceSettingDecided(params, outcome)) fired('salesforce.pkce-per-app')
+    return outcome
   }
 
   // The session timeout counts inactivity: every accepted call restarts it (never past the grant's end).

@@ -118,6 +118,8 @@ export interface IssuedTokens {
 
 export type TokenOutcome = { ok: true; issued: IssuedTokens } | CoreError
 
+const PKCE_REQUIRED = 'code_challenge is required (PKCE)'
+
 export type AuthorizeOutcome =
   /** 302 to the client: a code, or an error the client must see (RFC 6749 §4.1.2 / §4.1.2.1). */
   | { kind: 'redirect'; location: string; codeIssued: boolean }
@@ -482,8 +484,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
         return fail('unsupported_response_type', 'only response_type=code is supported')
       const challenge = first(params, 'code_challenge')
       if (challenge === undefined) {
-        if (pkceFor(clientId) === 'required')
-          return fail('invalid_request', 'code_challenge is required (PKCE)')
+        if (pkceFor(clientId) === 'required') return fail('invalid_request', PKCE_REQUIRED)
         if (first(params, 'code_challenge_method') !== undefined)
           return fail('invalid_request', 'code_challenge_method was sent without code_challenge')
       } else {
@@ -858,4 +859,14 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
 /** The families one client device holds (all of them when `held` is not given). */
 export function heldOnly(families: readonly FamilyRecord[], held?: ReadonlySet<string>): FamilyRecord[] {
   return held === undefined ? [...families] : families.filter((f) => held.has(f.id))
+}
+
+/**
+ * Whether a client's PKCE setting decided an /authorize answer (quirks salesforce.pkce-per-app,
+ * databricks.pkce-required): no code_challenge was sent, and a code was issued anyway or refused for it.
+ */
+export function pkceSettingDecided(params: Record<string, string[]>, outcome: AuthorizeOutcome): boolean {
+  if (params['code_challenge'] !== undefined || outcome.kind !== 'redirect') return false
+  if (outcome.codeIssued) return true
+  return new URL(outcome.location).searchParams.get('error_description') === PKCE_REQUIRED
 }
