@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { quirksOf } from '../../mocks/quirk-registry.ts'
 import type { ConformanceReport } from '../suite/conformance.ts'
 import { buildQuirkCoverage } from '../suite/quirk-coverage.ts'
-import { coverageMarkdown, quirkCheckFailures, quirkCheckLines, quirkLines } from './coverage-sections.ts'
+import {
+  coverageMarkdown,
+  quirkCheckFailures,
+  quirkCheckLines,
+  quirkLines,
+  quirkStderr,
+} from './coverage-sections.ts'
 import { renderJsonReport } from './json.ts'
 import { renderMarkdownSummary } from './markdown.ts'
 
@@ -60,6 +66,11 @@ describe('report sections: quirk checks and quirk coverage', () => {
     expect(quirkCheckFailures(report)).toEqual([
       'quirk check failed: google.deleted-client on google: secret-mismatch-is-admin: the run answered connect_required',
     ])
+    const stderr = quirkStderr(report)
+    expect(stderr.failed).toBe(true)
+    expect(stderr.lines[0]).toMatch(/^warning: quirks that never fired and have no reason: .*/)
+    expect(stderr.lines[0]).toContain(GAP)
+    expect(stderr.lines[1]).toContain('quirk check failed: google.deleted-client')
   })
 
   it('report.json carries both sections as they are', () => {

@@ -46,6 +46,15 @@ export function quirkCheckFailures(report: ConformanceReport): string[] {
     .map((r) => `quirk check failed: ${r.quirk} on ${r.provider}: ${r.note ?? r.title}`)
 }
 
+/** What `run` writes on stderr about quirks (a gap warning, each failed check), and whether a check failed. */
+export function quirkStderr(report: ConformanceReport): { lines: string[]; failed: boolean } {
+  const failures = quirkCheckFailures(report)
+  const never = report.quirkCoverage?.neverFired ?? []
+  const lines =
+    never.length > 0 ? [`warning: quirks that never fired and have no reason: ${never.join(', ')}`] : []
+  return { lines: [...lines, ...failures], failed: failures.length > 0 }
+}
+
 export function quirkLines(report: ConformanceReport): string[] {
   const q = report.quirkCoverage
   if (!q) return []
