@@ -73,16 +73,20 @@ async function expectOneConnectRestores(ctx: CheckContext, teammate: string, pac
 
 function googleOf(ctx: CheckContext, pack: string): GoogleMock {
   const mock = ctx.mock(pack)
-  if (!('google' in mock)) throw new Error(`pack ${pack} is not a Google pack`)
+  if (!('google' in mock)) throw checkFailed(`pack ${pack} is not a Google pack`)
   return mock as GoogleMock
+}
+
+/** The pack's mock with its store and clock (every shipped mock is built on the spec kit). */
+function specOf(ctx: CheckContext, pack: string): SpecMock {
+  const mock = ctx.mock(pack)
+  if (!('store' in mock) || !('clock' in mock)) throw checkFailed(`pack ${pack}'s mock has no spec-kit store`)
+  return mock as SpecMock
 }
 
 /** The refresh token the source holds for a teammate's newest grant (what the manager stored). */
 function currentRefreshToken(ctx: CheckContext, pack: string, login: string): string | undefined {
-  const mock = ctx.mock(pack) as Partial<{
-    store: { familiesOf(l: string, c: string): Array<{ currentRefreshToken: string | null }> }
-  }>
-  const families = mock.store?.familiesOf(login, ctx.clientId(pack)) ?? []
+  const families = specOf(ctx, pack).store.familiesOf(login, ctx.clientId(pack))
   return families[families.length - 1]?.currentRefreshToken ?? undefined
 }
 
@@ -111,7 +115,7 @@ export const QUIRK_CHECKS: readonly QuirkCheck[] = [
     async script(ctx) {
       await ctx.play(connect('ana', 'g'))
       ctx.expect(isOk(await ctx.play(run('ana', 'g'))), 'the first run after Connect is silent')
-      const mock = ctx.mock('g') as SpecMock
+      const mock = specOf(ctx, 'g')
       // 99 other live tokens of the same account and client, then a 100th other one through the real
       // consent flow: the live count passes 100 there and the oldest (the manager's) is evicted.
       for (let i = 0; i < 99; i++) {
