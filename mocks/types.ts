@@ -186,7 +186,11 @@ export interface MockControl {
   advanceClock(ms: number): void
   requests(): RecordedRequest[]
   ledger(): LedgerEvent[]
-  grantTruth(login: string, clientId: string): GrantTruth
+  /**
+   * The teammate's grant for this client. `held`: only these token families count (the ones one
+   * client device obtained, e.g. the manager under test); default: every family of the teammate's.
+   */
+  grantTruth(login: string, clientId: string, held?: ReadonlySet<string>): GrantTruth
   /** Is this access token currently accepted by the protected resource? (for oracle and tests, never for managers) */
   accessTokenIsLive(token: string): boolean
   reset(): void
@@ -215,6 +219,14 @@ export interface MockOptions extends MockRuntimeOptions {
   pkce?: 'required' | 'optional'
 }
 
+/** Where a mock records each time one of its quirks decided an answer (mocks/quirk-tally.ts). */
+export interface QuirkTally {
+  fire(id: string): void
+  /** Quirk id -> how many times it fired in this mock. */
+  counts(): Record<string, number>
+  clear(): void
+}
+
 export interface MockProvider {
   readonly provider: MockProviderId
   readonly issuer: string
@@ -222,6 +234,8 @@ export interface MockProvider {
   /** In-process fetch to this mock (wraps app.request); applies scripted faults, including rejections. */
   readonly fetch: typeof fetch
   readonly control: MockControl
+  /** This mock's quirk firings (every spec-kit mock has one; a connector's own mock may not). */
+  readonly quirks?: QuirkTally
   requests(): RecordedRequest[]
   reset(): void
 }

@@ -31,5 +31,8 @@ describe('the reference manager passes the conformance suite', () => {
         expect(row?.checks, `${rule.id} on ${provider} was never exercised`).toBeGreaterThan(0)
       }
     }
+    // Issue 8: every scripted quirk check passes, and every quirk fired or has a reason it cannot.
+    expect(report.quirkChecks?.filter((r) => r.status !== 'pass')).toEqual([])
+    expect(report.quirkCoverage?.neverFired).toEqual([])
   })
 })

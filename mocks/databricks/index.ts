@@ -22,11 +22,13 @@ import type { MockFactoryInput } from '../factory-input.ts'
 import { booleanOption, checkOptionKeys, enumOption, PackOptionError } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { buildMetadata } from '../spec/app.ts'
-import { type CoreHooks, type ErrorReason, splitScope } from '../spec/core.ts'
+import { type CoreHooks, type ErrorReason, pkceSettingDecided, splitScope } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
 import { signIdToken } from '../spec/id-token.ts'
 import { type SpecMock, createSpecMock } from '../spec/index.ts'
 import type { MockOptions, TokenPolicy } from '../types.ts'
+import { fireQuirk, policyLedgerQuirks } from '../quirk-tally.ts'
+import type { DatabricksQuirkId } from './quirks.ts'
 
 export const DATABRICKS_PATHS = Object.freeze({
   authorize: '/oidc/v1/authorize',
@@ -235,6 +237,7 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
   const providerPolicy = databricksPolicy(singleUse, options.rotatedRefreshTokenReuse)
   const mockPolicy = parsePolicyPatch(options.policy ?? {})
   checkDatabricksPolicy(resolvePolicy(providerPolicy, mockPolicy), singleUse)
+  if (options.policy !== undefined) fireQuirk('databricks.ttl-policy-ranges' satisfies DatabricksQuirkId)
 
   const issuer = (options.issuer ?? `http://${options.workspace ?? 'dbc-workspace'}.databricks.mock`).replace(
     /\/+$/,
@@ -246,13 +249,17 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     if (!self) throw new Error('databricks mock used before it was built')
     return self
   }
+  const fired = (id: DatabricksQuirkId): void => self?.quirks.fire(id)
   const hooks: CoreHooks = {
     // U2M access tokens are JWTs: signed with the workspace's key (the one at jwks_uri).
     tokenValue: (kind, minted, ctx) =>
       kind === 'access' ? ctx.jwt({ iss: oidcIssuer, aud: ctx.clientId }) : minted,
     // databricks.offline-access-for-refresh-token
-    issueRefreshToken: ({ policy, authorizeQuery }) =>
-      policy.issueRefreshTokens && splitScope(authorizeQuery['scope']).includes(DATABRICKS_OFFLINE_SCOPE),
+    issueRefreshToken: ({ policy, authorizeQuery }) => {
+      const offline = splitScope(authorizeQuery['scope']).includes(DATABRICKS_OFFLINE_SCOPE)
+      if (!offline) fired('databricks.offline-access-for-refresh-token')
+      return policy.issueRefreshTokens && offline
+    },
   }
 
   const reqId = (): string => uuidFrom(ids, 'dbreq_')
@@ -261,6 +268,7 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     ...RFC_DIALECT,
 
     metadata(meta) {
+      fired('databricks.oidc-discovery')
       const host = meta.issuer.replace(/\/+$/, '')
       return {
         status: 200,
@@ -285,6 +293,14 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     },
 
     tokenSuccess(issued) {
+      fired('databricks.token-response-shape')
+      fired('databricks.workspace-oidc-endpoints')
+      const lifetimes = spec().store.policyFor(issued.clientId)
+      if (
+        lifetimes.accessTokenTtlMs === DATABRICKS_DEFAULT_ACCESS_TTL_MS &&
+        (lifetimes.refreshIdleTtlMs ?? lifetimes.refreshAbsoluteTtlMs) === DATABRICKS_DEFAULT_REFRESH_TTL_MS
+      )
+        fired('databricks.default-lifetimes')
       const scope = issued.scope
       return {
         status: 200,
@@ -308,6 +324,7 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     oauthError(err) {
       if (err.error === 'invalid_client' && err.status === 401) {
         // databricks.client-auth-failure-error-id
+        fired('databricks.client-auth-failure-error-id')
         const rfc = RFC_DIALECT.oauthError(err)
         return {
           ...rfc,
@@ -320,12 +337,14 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
       }
       if (err.grantType === 'refresh_token' && REFRESH_FAILURES.has(err.reason)) {
         // databricks.refresh-failure-invalid-request
+        fired('databricks.refresh-failure-invalid-request')
         return {
           status: 400,
           json: { error: refreshShape, error_description: DATABRICKS_REFRESH_FAILURE_DESCRIPTION },
         }
       }
       if (err.grantType === 'authorization_code' && CODE_FAILURES.has(err.reason)) {
+        fired('databricks.code-failure-shape')
         return { status: 400, json: { error: codeShape, error_description: err.description } }
       }
       return RFC_DIALECT.oauthError(err)
@@ -359,6 +378,7 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
       }
       if (rejection.kind === 'invalid') {
         // databricks.api-invalid-token-403
+        fired('databricks.api-invalid-token-403')
         return {
           status: 403,
           json: { error_code: 403, message: `Invalid access token. [ReqId: ${reqId()}]` },
@@ -371,6 +391,17 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
   const built = createSpecMock({
     ...options,
     provider: 'databricks',
+    ledgerQuirks: policyLedgerQuirks<DatabricksQuirkId>({
+      rotation: 'databricks.single-use-refresh-tokens',
+      noRotation: 'databricks.refresh-ttl-from-issuance',
+      reuseAfterLeeway: 'databricks.rotated-refresh-token-reuse',
+      idleExpired: singleUse
+        ? 'databricks.single-use-refresh-tokens'
+        : 'databricks.refresh-ttl-from-issuance',
+      absoluteExpired: singleUse
+        ? 'databricks.absolute-session-lifetime'
+        : 'databricks.refresh-ttl-from-issuance',
+    }),
     issuer,
     paths: {
       authorize: DATABRICKS_PATHS.authorize,
@@ -384,13 +415,23 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
     policy: mockPolicy,
     hooks,
     providerPkce: 'required',
-    checkPolicy: (effective) => checkDatabricksPolicy(effective, singleUse),
+    checkPolicy: (effective) => {
+      fired('databricks.ttl-policy-ranges')
+      checkDatabricksPolicy(effective, singleUse)
+    },
     classify: (path) =>
       path === DATABRICKS_PATHS.openidConfiguration || path === DATABRICKS_PATHS.keys
         ? 'metadata'
         : undefined,
   })
   self = built
+  // databricks.pkce-required: without a code_challenge, the integration's PKCE setting decides the answer.
+  const authorize = built.core.authorize
+  built.core.authorize = (params) => {
+    const outcome = authorize(params)
+    if (pkceSettingDecided(params, outcome)) fired('databricks.pkce-required')
+    return outcome
+  }
   built.app.get(DATABRICKS_PATHS.keys, () => toResponse({ status: 200, json: built.signer.jwks() }))
 
   built.app.get(DATABRICKS_PATHS.openidConfiguration, () =>

@@ -202,3 +202,5 @@ export const databricksQuirks = defineQuirks([
     },
   },
 ])
+
+export type DatabricksQuirkId = (typeof databricksQuirks)[number]['id']

@@ -14,7 +14,7 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
 import { PolicyError } from '../policy.ts'
 import { requestState } from '../request-state.ts'
-import { type AccessTokenCheck, type IssuedTokens, splitScope } from '../spec/core.ts'
+import { type AccessTokenCheck, type IssuedTokens, heldOnly, splitScope } from '../spec/core.ts'
 import { signIdToken } from '../spec/id-token.ts'
 import {
   NO_STORE_HEADERS,
@@ -26,6 +26,8 @@ import {
 import { createSpecMock, type SpecMock } from '../spec/index.ts'
 import { readOAuthBody } from '../spec/params.ts'
 import type { FamilyRecord, ProviderStore } from '../store.ts'
+import { fireQuirk } from '../quirk-tally.ts'
+import type { GoogleQuirkId } from './quirks.ts'
 import type { ConsentGate, GrantEndCause, GrantTruth, MockOptions, TokenPolicy } from '../types.ts'
 
 /** The approval key the world's `approve_app` sets (src/world/mock-registry.ts APP_APPROVAL_KEY; a test keeps them equal). */
@@ -171,6 +173,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     if (!self) throw new Error('google mock used before it was created')
     return self
   }
+  const fired = (id: GoogleQuirkId): void => mock().quirks.fire(id)
 
   /** The family's TTLs: Testing mode (unless sign-in only), time-based access and reauth shorten the client's. */
   const familyPolicy = (family: FamilyRecord, policy: TokenPolicy): TokenPolicy => {
@@ -178,7 +181,10 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     const cap = (ms: number) => {
       absolute = absolute === null ? ms : Math.min(absolute, ms)
     }
-    if (testing && external && !splitScope(family.scope).every(isSignInScope)) cap(GOOGLE_TESTING_TTL_MS)
+    if (testing && external) {
+      if (!splitScope(family.scope).every(isSignInScope)) cap(GOOGLE_TESTING_TTL_MS)
+      else if (self) fired('google.testing-mode-spares-sign-in-scopes')
+    }
     if (timeBasedMs !== null) cap(timeBasedMs)
     if (reauthMs !== null) cap(reauthMs)
     return absolute === policy.refreshAbsoluteTtlMs ? policy : { ...policy, refreshAbsoluteTtlMs: absolute }
@@ -239,6 +245,9 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     ...RFC_DIALECT,
 
     tokenSuccess(issued) {
+      fired('google.access-token-shape')
+      if (issued.grantType === 'refresh_token') fired('google.refresh-token-never-rotates')
+      if (issued.refreshToken !== undefined && timeBasedMs !== null) fired('google.time-based-access')
       return {
         status: 200,
         json: {
@@ -258,25 +267,32 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     oauthError(err) {
       switch (err.reason) {
         case 'unknown_client':
+          fired(
+            err.description === DELETED_CLIENT ? 'google.deleted-client' : 'google.unknown-client-not-found',
+          )
           return err.description === DELETED_CLIENT
             ? googleError(401, 'deleted_client', DELETED_CLIENT)
             : googleError(401, 'invalid_client', 'The OAuth client was not found.')
         case 'bad_client_secret':
         case 'malformed_client_auth':
+          fired('google.wrong-secret-401-unauthorized')
           return googleError(401, 'invalid_client', 'Unauthorized')
         case 'missing_client_auth':
           return googleError(400, 'invalid_request', 'Could not determine client ID from request.')
         case 'unknown_refresh_token':
         case 'refresh_token_retired':
         case 'family_ended':
+          fired(err.description === RAPT ? 'google.invalid-rapt' : 'google.dead-refresh-token-message')
           return err.description === RAPT
             ? googleError(400, 'invalid_grant', RAPT, { error_subtype: 'invalid_rapt' })
             : googleError(400, 'invalid_grant', 'Token has been expired or revoked.')
         case 'unknown_code':
+          fired('google.code-errors')
           return googleError(400, 'invalid_grant', 'Malformed auth code.')
         case 'code_reused':
         case 'code_expired':
         case 'code_client_mismatch':
+          fired('google.code-errors')
           return googleError(400, 'invalid_grant', 'Bad Request')
         case 'redirect_uri_mismatch':
           return googleError(400, 'redirect_uri_mismatch', 'Bad Request')
@@ -310,6 +326,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     }),
 
     apiRejected(rejection) {
+      fired('google.api-error-shapes')
       const realm = 'Bearer realm="https://accounts.google.com/"'
       if (rejection.kind === 'insufficient_scope') {
         return apiError(
@@ -329,9 +346,12 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
   }
 
   const consentGate: ConsentGate = (ctx) => {
-    if (deleted.has(ctx.clientId))
+    if (deleted.has(ctx.clientId)) {
+      fired('google.deleted-client')
       return { kind: 'error_page', status: 401, message: `deleted_client: ${DELETED_CLIENT}` }
+    }
     if (gated && !ctx.approvals.has(GOOGLE_APPROVAL_KEY)) {
+      fired('google.admin-policy-enforced')
       return {
         kind: 'error_page',
         status: 400,
@@ -372,12 +392,18 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     },
     hooks: {
       issueRefreshToken: ({ policy, authorizeQuery, earlierFamilies }) => {
-        if (!policy.issueRefreshTokens || authorizeQuery['access_type'] !== 'offline') return false
+        if (!policy.issueRefreshTokens) return false
+        if (authorizeQuery['access_type'] !== 'offline') {
+          fired('google.offline-access-required')
+          return false
+        }
         if ((authorizeQuery['prompt'] ?? '').split(' ').includes('consent')) return true
         const { store, clock } = mock()
         const now = clock.now()
         // First consent for this user and client: no refresh token of theirs is alive.
-        return !earlierFamilies.some((f) => f.hasRefreshToken && familyIsLive(store, f, now))
+        const first = !earlierFamilies.some((f) => f.hasRefreshToken && familyIsLive(store, f, now))
+        if (!first) fired('google.refresh-token-on-first-consent-only')
+        return first
       },
       afterFamilyCreated: (ctx, core) => {
         const { store, clock } = mock()
@@ -387,13 +413,19 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
           .familiesOf(ctx.login, ctx.clientId)
           .filter((f) => f.id !== ctx.familyId && f.hasRefreshToken && familyIsLive(store, f, now))
         if (options.reconsentRevokesPrevious === true) {
-          for (const family of earlier) core.endFamily(family.id, 'evicted')
+          for (const family of earlier) {
+            fired('google.reconsent-revokes-previous')
+            core.endFamily(family.id, 'evicted')
+          }
           return
         }
         // Oldest first: the 101st live token silently invalidates the oldest.
         while (limitLiveTokens && earlier.length + 1 > GOOGLE_LIVE_TOKEN_LIMIT) {
           const oldest = earlier.shift()
-          if (oldest) core.endFamily(oldest.id, 'evicted')
+          if (oldest) {
+            fired('google.live-token-limit-100')
+            core.endFamily(oldest.id, 'evicted')
+          }
         }
       },
       familyPolicy,
@@ -412,6 +444,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
       const unchecked = new Set([...uncheckedForAll, ...(uncheckedByUser.get(login) ?? [])])
       if (unchecked.size > 0) {
         const granted = splitScope(scope[0]).filter((s) => isSignInScope(s) || !unchecked.has(s))
+        if (granted.length < splitScope(scope[0]).length) fired('google.granular-consent')
         return authorize({ ...params, scope: [granted.join(' ')] })
       }
     }
@@ -420,8 +453,8 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
 
   // A code exchange without a refresh token (a re-consent without prompt=consent) only adds an access
   // token to the user's existing grant: the grant is the newest family that holds a refresh token.
-  core.grantTruth = (login, clientId): GrantTruth => {
-    const families = store.familiesOf(login, clientId)
+  core.grantTruth = (login, clientId, held): GrantTruth => {
+    const families = heldOnly(store.familiesOf(login, clientId), held)
     const holders = families.filter((f) => f.hasRefreshToken)
     const grant = holders[holders.length - 1] ?? families[families.length - 1]
     if (!grant) return { status: 'none' }
@@ -446,6 +479,11 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
   const refresh = core.refresh
   core.refresh = (client, input, fault) => {
     const outcome = refresh(client, input, fault)
+    if (!outcome.ok && outcome.reason === 'family_ended') {
+      if (outcome.endCause === 'refresh_idle_expired') fired('google.unused-six-months')
+      if (outcome.endCause === 'refresh_absolute_expired' && testing && external)
+        fired('google.testing-mode-7-days')
+    }
     if (
       !outcome.ok &&
       reauthMs !== null &&
@@ -470,6 +508,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     return toResponse({ status, json: { error, error_description: description } }, NO_STORE_HEADERS)
   }
   const revoke = async (c: Context): Promise<Response> => {
+    fired('google.revoke-endpoint')
     let token = new URL(c.req.url).searchParams.get('token') ?? undefined
     if ((token === undefined || token === '') && c.req.method === 'POST' && c.req.header('content-type')) {
       const body = await readOAuthBody(c, ['form'])
@@ -525,10 +564,11 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
     google: {
       changePassword(login: string) {
         for (const client of store.listClients()) {
-          endLiveFamilies(
-            store.familiesOf(login, client.clientId).filter((f) => splitScope(f.scope).some(isGmailScope)),
-            'policy',
-          )
+          const gmail = store
+            .familiesOf(login, client.clientId)
+            .filter((f) => splitScope(f.scope).some(isGmailScope) && familyIsLive(store, f, clock.now()))
+          for (const _ of gmail) fired('google.password-change-revokes-gmail')
+          endLiveFamilies(gmail, 'policy')
         }
       },
       deleteClient(clientId: string) {
@@ -544,6 +584,7 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
         uncheckedByUser.set(login, new Set(scopes))
       },
       restrictApp() {
+        fired('google.admin-policy-enforced')
         gated = true
         control.unapprove(GOOGLE_APPROVAL_KEY)
         for (const client of store.listClients())
@@ -573,8 +614,10 @@ const PACK_OPTION_KEYS = [
 export function parseGooglePackOptions(
   options: Record<string, string | number | boolean>,
 ): Omit<GoogleMockOptions, keyof MockOptions> {
-  if (options['domainWideDelegation'] !== undefined && options['domainWideDelegation'] !== false)
+  if (options['domainWideDelegation'] !== undefined && options['domainWideDelegation'] !== false) {
+    fireQuirk('google.no-domain-wide-delegation' satisfies GoogleQuirkId)
     fail('Google actions use OAuth user authentication and do not support domain-wide delegation')
+  }
   for (const key of Object.keys(options)) {
     if (key !== 'domainWideDelegation' && !(PACK_OPTION_KEYS as readonly string[]).includes(key))
       fail(`unknown pack option "${key}" (known: ${PACK_OPTION_KEYS.join(', ')})`)

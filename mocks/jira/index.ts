@@ -17,6 +17,8 @@ import { RFC_DIALECT, type ResponseDialect, type WireResponse, toResponse } from
 import type { ErrorReason } from '../spec/core.ts'
 import type { BodyFormat } from '../spec/params.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
+import { fireQuirk, policyLedgerQuirks } from '../quirk-tally.ts'
+import type { JiraQuirkId } from './quirks.ts'
 
 export const JIRA_PATHS = Object.freeze({
   authorize: '/authorize',
@@ -187,6 +189,7 @@ function jiraDialect(
     Pick<JiraMockOptions, 'refreshFailureShape' | 'clientAuthFailureShape' | 'codeFailureShape' | 'tokenType'>
   >,
   sites: JiraSites,
+  fired: (id: JiraQuirkId) => void,
 ): ResponseDialect {
   return {
     ...RFC_DIALECT,
@@ -194,6 +197,8 @@ function jiraDialect(
     metadata: () => RFC_DIALECT.notFound(),
 
     tokenSuccess(issued) {
+      fired('jira.jwt-access-token')
+      fired('jira.token-type-observed')
       return {
         status: 200,
         json: {
@@ -207,7 +212,10 @@ function jiraDialect(
     },
 
     oauthError(err) {
+      // tokenBody json: a form body is refused.
+      if (err.reason === 'bad_content_type') fired('jira.json-token-body')
       if (err.endpoint === 'token' && REFRESH_FAILURES.has(err.reason)) {
+        fired('jira.refresh-failure-unauthorized-client')
         return options.refreshFailureShape === 'observed'
           ? {
               status: 403,
@@ -219,9 +227,11 @@ function jiraDialect(
             }
       }
       if (CLIENT_AUTH_FAILURES.has(err.reason) && options.clientAuthFailureShape === 'access_denied') {
+        fired('jira.wrong-secret-access-denied')
         return { status: 401, json: { error: 'access_denied', error_description: 'Unauthorized' } }
       }
       if (CODE_FAILURES.has(err.reason)) {
+        fired('jira.bad-code-invalid-request')
         return options.codeFailureShape === 'current'
           ? {
               status: 400,
@@ -235,6 +245,7 @@ function jiraDialect(
     authorizePage: (page) => htmlPage(page.status, 'Something went wrong', page.description),
 
     apiSuccess(who) {
+      fired('jira.accessible-resources-lists-all-sites')
       return {
         status: 200,
         json: sites.consented(who.login, who.clientId).map((site) => ({
@@ -280,6 +291,7 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
 
   const consentGate: ConsentGate = (ctx) => {
     if (ctx.query['audience'] !== JIRA_AUDIENCE) {
+      fired('jira.authorize-audience')
       return {
         kind: 'error_page',
         status: 400,
@@ -287,10 +299,12 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
       }
     }
     if (options.approvalRequired && !ctx.approvals.has(APP_APPROVAL_KEY)) {
+      fired('jira.site-admin-approval-gate')
       return { kind: 'error_page', status: 403, message: approvalMessage(sites.primary) }
     }
     // Consent given: the grant now covers the pack's site (account-level: every site of the org).
     const covered = resolved.accessType === 'account-level' ? sites.list() : [sites.primary]
+    if (resolved.accessType === 'account-level') fired('jira.access-type')
     for (const site of covered) sites.consent(ctx.login, ctx.clientId, site.name)
     return undefined
   }
@@ -299,9 +313,20 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
   const providerPolicy =
     resolved.refreshTokenEra === 'current' ? ATLASSIAN_POLICY : ATLASSIAN_EARLY_ROLLOUT_POLICY
 
+  let self: SpecMock | undefined
+  const fired = (id: JiraQuirkId): void => self?.quirks.fire(id)
+  const early = resolved.refreshTokenEra !== 'current'
   const mock = createSpecMock({
     ...options,
     provider: 'jira',
+    ledgerQuirks: policyLedgerQuirks<JiraQuirkId>({
+      rotation: 'jira.rotating-refresh-tokens',
+      reuseWithinLeeway: early ? 'jira.early-rollout-refresh-lifetime' : 'jira.reuse-leeway-10-minutes',
+      reuseRevokesFamily: 'jira.reuse-after-leeway-revokes-family',
+      idleExpired: 'jira.idle-expiry-90-days',
+      absoluteExpired: early ? 'jira.early-rollout-refresh-lifetime' : 'jira.absolute-expiry-365-days',
+      omittedRefreshToken: 'jira.omitted-refresh-token',
+    }),
     paths: {
       metadata: JIRA_PATHS.metadata,
       authorize: JIRA_PATHS.authorize,
@@ -310,9 +335,12 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
       api: JIRA_PATHS.accessibleResources,
       lab: JIRA_PATHS.lab,
     },
-    dialect: jiraDialect(resolved, sites),
+    dialect: jiraDialect(resolved, sites, fired),
     providerPolicy,
     tokenBodyFormats,
+    onTokenBody: (contentType) => {
+      if (contentType?.toLowerCase().startsWith('application/json')) fired('jira.json-token-body')
+    },
     consentGate,
     // connectors.md addendum: optional for confidential clients, verified when sent.
     providerPkce: 'optional',
@@ -320,14 +348,19 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
     realm: 'api.atlassian.com',
     classify: (path) => (path.startsWith(JIRA_PATHS.siteApiPrefix) ? 'api' : undefined),
     hooks: {
-      issueRefreshToken: ({ policy, authorizeQuery }) =>
-        policy.issueRefreshTokens && (authorizeQuery['scope'] ?? '').split(' ').includes(JIRA_OFFLINE_SCOPE),
+      issueRefreshToken: ({ policy, authorizeQuery }) => {
+        const offline = (authorizeQuery['scope'] ?? '').split(' ').includes(JIRA_OFFLINE_SCOPE)
+        if (!offline) fired('jira.offline-access-for-refresh-token')
+        return policy.issueRefreshTokens && offline
+      },
       // Atlassian access tokens are JWTs: signed with the mock's key, the minted id as jti.
       tokenValue: (kind, minted, ctx) => (kind === 'access' ? ctx.jwt({ aud: JIRA_AUDIENCE }) : minted),
     },
   })
 
+  self = mock
   mock.app.get(`${JIRA_PATHS.siteApiPrefix}:cloudId/rest/api/3/myself`, (c) => {
+    fired('jira.api-via-cloud-id')
     const token = bearerToken(c)
     if (token === undefined) return toResponse(UNAUTHORIZED)
     const check = mock.core.validateAccessToken(token)
@@ -337,7 +370,9 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
     if (!sites.consented(check.login, check.clientId).some((s) => s.id === site.id)) {
       return toResponse(UNAUTHORIZED)
     }
+    if (sites.list().length > 1) fired('jira.one-grant-reaches-all-sites')
     if (!check.scope.includes(JIRA_MYSELF_SCOPE)) {
+      fired('jira.scope-mismatch-401')
       return toResponse({ status: 401, json: { code: 401, message: 'Unauthorized; scope does not match' } })
     }
     const accountId = `557058:${cloudIdFor(`user:${check.login}`)}`
@@ -414,6 +449,7 @@ export function createJiraMockFromInput(input: MockFactoryInput): JiraMock {
   }
   const deployment = options['deployment']
   if (deployment === 'data_center') {
+    fireQuirk('jira.cloud-only' satisfies JiraQuirkId)
     throw new Error(
       'jira pack option deployment "data_center": Jira Data Center (on-premises) is not supported for actions; the mock plays Jira Cloud (3LO) only',
     )

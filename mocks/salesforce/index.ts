@@ -15,13 +15,15 @@ import { INDEXING_USER } from '../factory-input.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
 import { PolicyError, parsePolicyPatch } from '../policy.ts'
 import { requestState } from '../request-state.ts'
-import type { AccessTokenCheck } from '../spec/core.ts'
+import { type AccessTokenCheck, pkceSettingDecided } from '../spec/core.ts'
 import { NO_STORE_HEADERS, RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
 import { signIdToken } from '../spec/id-token.ts'
 import { createSpecMock, type SpecMock } from '../spec/index.ts'
 import { readOAuthBody } from '../spec/params.ts'
 import type { FamilyRecord, ProviderStore } from '../store.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
+import { policyLedgerQuirks } from '../quirk-tally.ts'
+import type { SalesforceQuirkId } from './quirks.ts'
 
 /** The approval key the world's `approve_app` sets (src/world/mock-registry.ts APP_APPROVAL_KEY; a test keeps them equal). */
 export const SALESFORCE_APPROVAL_KEY = 'app'
@@ -238,6 +240,13 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
       ? {}
       : { sessionTimeoutMinutes: options.sessionTimeoutMinutes }),
   })
+  // salesforce.idle-ttl-cap-30-days decides an idle expiry only where it shortened the app's own policy.
+  const capDecidesIdle =
+    options.idleTtlCap === true &&
+    salesforcePolicy({
+      ...(options.refreshPolicy === undefined ? {} : { refreshPolicy: options.refreshPolicy }),
+      idleTtlCap: false,
+    }).refreshIdleTtlMs !== providerPolicy.refreshIdleTtlMs
   const customPolicy = options.policy === undefined ? undefined : validateSalesforcePolicy(options.policy)
   const privileged = new Set(options.privilegedUsers ?? [])
   const appInstalled = options.appInstalled ?? true
@@ -251,6 +260,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     if (!self) throw new Error('salesforce mock used before it was created')
     return self
   }
+  const fired = (id: SalesforceQuirkId): void => mock().quirks.fire(id)
   let issuer = ''
   const identityUrl = (login: string): string => `${issuer}/id/${orgId}/${salesforceUserId(orgId, login)}`
 
@@ -262,6 +272,12 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     }),
 
     tokenSuccess(issued) {
+      fired('salesforce.no-expires-in')
+      fired('salesforce.issued-at-ms-string')
+      fired('salesforce.signature')
+      fired('salesforce.instance-url-and-id')
+      if (issued.grantType === 'refresh_token' && issued.refreshToken === undefined)
+        fired('salesforce.refresh-omits-refresh-token')
       const issuedAt = String(issued.issuedAtMs)
       const id = identityUrl(issued.login)
       const secret = mock().store.getClient(issued.clientId)?.clientSecret ?? ''
@@ -291,22 +307,28 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
         status: 400,
         json: { error, error_description: description },
       })
+      fired('salesforce.token-errors-are-400')
       switch (err.reason) {
         case 'unknown_client':
+          fired('salesforce.unknown-client-invalid-client-id')
           return body('invalid_client_id', 'client identifier invalid')
         case 'bad_client_secret':
         case 'missing_client_auth':
         case 'malformed_client_auth':
+          fired('salesforce.wrong-secret-invalid-client-credentials')
           return body('invalid_client', 'invalid client credentials')
         case 'unknown_refresh_token':
         case 'refresh_token_retired':
         case 'family_ended':
+          fired('salesforce.dead-refresh-token-message')
           return body('invalid_grant', 'expired access/refresh token')
         case 'code_reused':
+          fired('salesforce.code-errors')
           return body('invalid_grant', 'expired authorization code')
         case 'unknown_code':
         case 'code_expired':
         case 'code_client_mismatch':
+          fired('salesforce.code-errors')
           return body('invalid_grant', 'authorization code expired')
         case 'redirect_uri_mismatch':
           return body('invalid_grant', 'redirect_uri must match configuration')
@@ -342,6 +364,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
           ],
         }
       }
+      fired('salesforce.invalid-session-id')
       return { status: 401, json: INVALID_SESSION }
     },
   }
@@ -349,6 +372,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
   const consentGate: ConsentGate = (ctx) => {
     if (!privileged.has(ctx.login)) {
       if (!appInstalled && !ctx.approvals.has(SALESFORCE_APPROVAL_KEY)) {
+        fired('salesforce.app-install-gate')
         return {
           kind: 'deny_redirect',
           error: 'invalid_client',
@@ -360,6 +384,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
         !ctx.approvals.has(SALESFORCE_APPROVAL_KEY) &&
         !ctx.approvals.has(`user:${ctx.login}`)
       ) {
+        fired('salesforce.admin-approved-users-gate')
         return {
           kind: 'deny_redirect',
           error: 'OAUTH_APP_ACCESS_DENIED',
@@ -370,9 +395,36 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     return options.consentGate?.(ctx)
   }
 
+  const policyQuirks = policyLedgerQuirks<SalesforceQuirkId>({
+    rotation: 'salesforce.refresh-token-rotation',
+    reuseRevokesFamily: 'salesforce.rtr-reuse-revokes-family',
+    idleExpired: capDecidesIdle ? 'salesforce.idle-ttl-cap-30-days' : 'salesforce.refresh-token-policy',
+    absoluteExpired: 'salesforce.refresh-token-policy',
+    revokedInSource: 'salesforce.user-and-admin-revocation',
+  })
+  const otherAppLives = (clientId: string): boolean => {
+    if (!self) return false
+    const { store, clock } = self
+    const now = clock.now()
+    return store
+      .listClients()
+      .some(
+        (c) =>
+          c.clientId !== clientId &&
+          store.familiesOfClient(c.clientId).some((f) => familyIsLive(store, f, now)),
+      )
+  }
+
   const spec = createSpecMock({
     ...options,
     provider: 'salesforce',
+    ledgerQuirks: (event, policyOf) => [
+      ...policyQuirks(event, policyOf),
+      // One connected app's grant ended while a grant of another app in the org lives on.
+      ...(event.type === 'family_ended' && otherAppLives(event.clientId)
+        ? ['salesforce.connected-apps-are-independent' satisfies SalesforceQuirkId]
+        : []),
+    ],
     paths: { ...SALESFORCE_PATHS, revoke: null },
     revocationPath: SALESFORCE_PATHS.revoke,
     metadataExtras: (at) => ({
@@ -392,9 +444,9 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     hooks: {
       issueRefreshToken: ({ policy, authorizeQuery }) => {
         const scopes = (authorizeQuery['scope'] ?? '').split(' ')
-        return (
-          policy.issueRefreshTokens && (scopes.includes('refresh_token') || scopes.includes('offline_access'))
-        )
+        const asked = scopes.includes('refresh_token') || scopes.includes('offline_access')
+        if (!asked) fired('salesforce.refresh-token-needs-scope')
+        return policy.issueRefreshTokens && asked
       },
       afterFamilyCreated: (ctx, core) => {
         const { store, clock } = mock()
@@ -405,7 +457,10 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
         // Oldest first: the 6th approval silently revokes the oldest.
         while (live.length > SALESFORCE_MAX_APPROVALS) {
           const oldest = live.shift()
-          if (oldest) core.endFamily(oldest.id, 'evicted')
+          if (oldest) {
+            fired('salesforce.five-approvals-per-user')
+            core.endFamily(oldest.id, 'evicted')
+          }
         }
       },
       tokenValue: (kind, minted) => (kind === 'access' ? `${orgId}!${minted}` : `5Aep861.${minted}`),
@@ -414,6 +469,14 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
   self = spec
   issuer = spec.issuer
   const { store, core, clock } = spec
+
+  // salesforce.pkce-per-app: without a code_challenge, the app's PKCE setting decides the answer.
+  const authorize = core.authorize
+  core.authorize = (params) => {
+    const outcome = authorize(params)
+    if (pkceSettingDecided(params, outcome)) fired('salesforce.pkce-per-app')
+    return outcome
+  }
 
   // The session timeout counts inactivity: every accepted call restarts it (never past the grant's end).
   const validate = core.validateAccessToken
@@ -427,6 +490,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
         if (policy.refreshAbsoluteTtlMs !== null)
           expiresAtMs = Math.min(expiresAtMs, family.createdAtMs + policy.refreshAbsoluteTtlMs)
         store.patchToken(value, { expiresAtMs })
+        fired('salesforce.access-token-lifetime-is-session-timeout')
       }
     }
     return check
@@ -445,6 +509,7 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
     return toResponse({ status, json: { error, error_description: description } }, NO_STORE_HEADERS)
   }
   const revoke = async (c: Context): Promise<Response> => {
+    fired('salesforce.revoke-endpoint')
     let token: string | undefined
     if (c.req.method === 'GET') {
       token = new URL(c.req.url).searchParams.get('token') ?? undefined

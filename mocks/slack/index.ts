@@ -20,6 +20,8 @@ import { type SpecMock, createSpecMock } from '../spec/index.ts'
 import type { AccessTokenCheck, ErrorReason } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, type WireResponse, toResponse } from '../spec/dialect.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
+import { policyLedgerQuirks } from '../quirk-tally.ts'
+import type { SlackQuirkId } from './quirks.ts'
 
 export const SLACK_PATHS = Object.freeze({
   authorize: '/oauth/v2/authorize',
@@ -121,6 +123,17 @@ function missingParameterError(description: string): string {
 }
 
 /** Slack's error code for a token-endpoint failure (the core's reason, read in Slack's words). */
+/** The quirk each OAuth error code of Slack's belongs to. */
+const OAUTH_ERROR_QUIRKS: Partial<Record<string, SlackQuirkId>> = {
+  invalid_refresh_token: 'slack.invalid-refresh-token',
+  bad_client_secret: 'slack.bad-client-secret',
+  invalid_client_id: 'slack.invalid-client-id',
+  invalid_code: 'slack.invalid-code',
+  bad_redirect_uri: 'slack.bad-redirect-uri',
+  invalid_grant_type: 'slack.invalid-grant-type',
+  invalid_form_data: 'slack.form-only-token-body',
+}
+
 export function slackOAuthError(reason: ErrorReason, description: string): string {
   switch (reason) {
     case 'unknown_refresh_token':
@@ -207,6 +220,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   /** Which kind of token the core is about to mint (set by beforeMint, read by tokenValue). */
   let minting: TokenKind = 'user'
   let self: SpecMock | undefined
+  const fired = (id: SlackQuirkId): void => self?.quirks.fire(id)
 
   const appId = (clientId: string) => slackId('A', `app:${clientId}`)
   const userId = (login: string) => slackId('U', `user:${teamName}:${login}`)
@@ -291,7 +305,12 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
       const kind = install?.kind ?? 'user'
       const userScopes = install?.userScopes ?? []
       const botScopes = install?.botScopes ?? issued.scope
+      fired('slack.token-formats')
+      fired('slack.comma-separated-scopes')
+      fired('slack.team-in-install-response')
+      fired(tokenRotation ? 'slack.token-rotation' : 'slack.non-expiring-without-rotation')
       if (issued.grantType === 'refresh_token') {
+        fired('slack.refresh-flat-with-token-type')
         return ok({
           ...workspace(issued.clientId),
           access_token: issued.accessToken,
@@ -313,6 +332,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
         })
       }
       const bot = install?.bot
+      fired(bot ? 'slack.install-nests-user-token' : 'slack.user-scope-only-install')
       return ok({
         ...(bot
           ? {
@@ -334,7 +354,14 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
       })
     },
 
-    oauthError: (err) => slackError(slackOAuthError(err.reason, err.description)),
+    oauthError: (err) => {
+      const code = slackOAuthError(err.reason, err.description)
+      fired('slack.http-200-errors')
+      const quirk = OAUTH_ERROR_QUIRKS[code]
+      if (quirk) fired(quirk)
+      if (code === 'invalid_refresh_token' && !tokenRotation) fired('slack.non-expiring-without-rotation')
+      return slackError(code)
+    },
 
     revokeSuccess: () => ok({ revoked: true }),
 
@@ -350,6 +377,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
       }),
 
     apiRejected(rejection) {
+      fired('slack.api-ok-false')
       if (rejection.kind === 'missing') return slackError('not_authed')
       if (rejection.kind === 'insufficient_scope') {
         return slackError('missing_scope', { needed: rejection.scope, provided: '' })
@@ -372,6 +400,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
 
   const consentGate: ConsentGate = (ctx) => {
     if (options.approvalRequired && !ctx.approvals.has(APP_APPROVAL_KEY)) {
+      fired('slack.app-approval-gate')
       // Slack redirects back with no description: the cause is not documented (connectors.md §2).
       return { kind: 'deny_redirect', error: 'access_denied' }
     }
@@ -381,6 +410,10 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   const mock = createSpecMock({
     ...options,
     provider: 'slack',
+    ledgerQuirks: policyLedgerQuirks<SlackQuirkId>({
+      reuseWithinLeeway: 'slack.concurrent-refresh-divergent',
+      reuseAfterLeeway: 'slack.old-refresh-token-reuse',
+    }),
     paths: {
       metadata: SLACK_PATHS.metadata,
       authorize: SLACK_PATHS.authorize,
@@ -393,8 +426,11 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
     providerPolicy: policy,
     tokenBodyFormats: ['form'],
     // oauth.v2.access takes grant_type as optional: a request with a code is a code exchange.
-    inferGrantType: (params) =>
-      options.grantType !== 'required' && params['code'] !== undefined ? 'authorization_code' : undefined,
+    inferGrantType: (params) => {
+      if (options.grantType === 'required' || params['code'] === undefined) return undefined
+      fired('slack.grant-type-optional')
+      return 'authorization_code'
+    },
     consentGate,
     providerPkce: 'optional',
     // /_lab refuses what the pack factory refuses: lifetimes follow the rotation setting only.
@@ -420,6 +456,10 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
           })
         }
         minting = installs.get(family.id)?.kind ?? 'user'
+        // The baseline would have ended a refresh token unused this long; Slack's lives on.
+        const idle = BASELINE_DEFAULT_POLICY.refreshIdleTtlMs ?? Number.POSITIVE_INFINITY
+        if (grantType === 'refresh_token' && self && self.clock.now() - family.lastRefreshAtMs > idle)
+          fired('slack.refresh-token-never-expires')
       },
       tokenValue: (kind, minted) => (kind === 'access' ? accessValue(minting, minted) : refreshValue(minted)),
       // A reused code kills the bot token minted beside the user token too.
@@ -457,6 +497,7 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   })
 
   mock.app.on(['GET', 'POST'], SLACK_PATHS.authRevoke, async (c) => {
+    fired('slack.auth-revoke')
     const { token, params } = await tokenOf(c)
     if (token === undefined) return toResponse(slackError('not_authed'))
     const check = mock.core.validateAccessToken(token)

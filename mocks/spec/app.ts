@@ -42,6 +42,8 @@ export interface SpecAppOptions {
   tokenBodyFormats: readonly BodyFormat[]
   /** The grant a token request without grant_type means (Slack: a code exchange when `code` is sent). */
   inferGrantType?: (params: Readonly<Record<string, string>>) => string | undefined
+  /** Told the content type of every token or revocation body it could read (Jira counts JSON bodies). */
+  onTokenBody?: (contentType: string | undefined) => void
   /** Classifies a provider's own routes before the standard paths are tried. */
   classify?: (path: string) => RecordedEndpoint | undefined
   /** Realm in WWW-Authenticate challenges; defaults to the provider id. */
@@ -184,6 +186,7 @@ export function createSpecApp(options: SpecAppOptions): Hono {
   > {
     const body = await readOAuthBody(c, options.tokenBodyFormats)
     if (!body.ok) return { ok: false, response: oauthFailure(c, body) }
+    options.onTokenBody?.(c.req.header('content-type'))
     const params = body.params
     if (params['grant_type'] === undefined && oauthEndpoint(c) === 'token') {
       const inferred = options.inferGrantType?.(params)

@@ -118,6 +118,8 @@ export interface IssuedTokens {
 
 export type TokenOutcome = { ok: true; issued: IssuedTokens } | CoreError
 
+const PKCE_REQUIRED = 'code_challenge is required (PKCE)'
+
 export type AuthorizeOutcome =
   /** 302 to the client: a code, or an error the client must see (RFC 6749 §4.1.2 / §4.1.2.1). */
   | { kind: 'redirect'; location: string; codeIssued: boolean }
@@ -242,8 +244,8 @@ export interface AuthorizationCore {
   validateAccessToken(token: string): AccessTokenCheck
   /** Pure: never records anything, so the oracle can look without changing the run. */
   accessTokenIsLive(token: string): boolean
-  /** Pure: the status of the newest family of this teammate and client. */
-  grantTruth(login: string, clientId: string): GrantTruth
+  /** Pure: the status of the newest family of this teammate and client (among `held`, when given). */
+  grantTruth(login: string, clientId: string, held?: ReadonlySet<string>): GrantTruth
   revokeGrant(login: string, clientId: string, by: 'user' | 'admin'): void
   rotateClientSecret(clientId: string): string
   /** Ends a live family (no-op and false if it had already ended). Provider hooks use it for eviction. */
@@ -482,8 +484,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
         return fail('unsupported_response_type', 'only response_type=code is supported')
       const challenge = first(params, 'code_challenge')
       if (challenge === undefined) {
-        if (pkceFor(clientId) === 'required')
-          return fail('invalid_request', 'code_challenge is required (PKCE)')
+        if (pkceFor(clientId) === 'required') return fail('invalid_request', PKCE_REQUIRED)
         if (first(params, 'code_challenge_method') !== undefined)
           return fail('invalid_request', 'code_challenge_method was sent without code_challenge')
       } else {
@@ -805,8 +806,8 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       return family !== undefined && peekEnd(family, now) === null
     },
 
-    grantTruth(login, clientId) {
-      const families = store.familiesOf(login, clientId)
+    grantTruth(login, clientId, held) {
+      const families = heldOnly(store.familiesOf(login, clientId), held)
       const newest = families[families.length - 1]
       if (!newest) return { status: 'none' }
       const end = peekEnd(newest, clock.now())
@@ -853,4 +854,19 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
   }
 
   return core
+}
+
+/** The families one client device holds (all of them when `held` is not given). */
+export function heldOnly(families: readonly FamilyRecord[], held?: ReadonlySet<string>): FamilyRecord[] {
+  return held === undefined ? [...families] : families.filter((f) => held.has(f.id))
+}
+
+/**
+ * Whether a client's PKCE setting decided an /authorize answer (quirks salesforce.pkce-per-app,
+ * databricks.pkce-required): no code_challenge was sent, and a code was issued anyway or refused for it.
+ */
+export function pkceSettingDecided(params: Record<string, string[]>, outcome: AuthorizeOutcome): boolean {
+  if (params['code_challenge'] !== undefined || outcome.kind !== 'redirect') return false
+  if (outcome.codeIssued) return true
+  return new URL(outcome.location).searchParams.get('error_description') === PKCE_REQUIRED
 }

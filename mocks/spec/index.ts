@@ -11,9 +11,10 @@ import { createInProcessFetch } from '../in-process-fetch.ts'
 import { BASELINE_DEFAULT_POLICY, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { type JwtSigner, createJwtSigner } from '../jwt.ts'
 import { type SecretSet, createRequestRecorder } from '../recorder.ts'
+import { type QuirkTally, createQuirkTally } from '../quirk-tally.ts'
 import type { RecordedEndpoint } from '../request-state.ts'
 import { type ProviderStore, createProviderStore } from '../store.ts'
-import type { MockOptions, MockProvider, MockProviderId, TokenPolicy } from '../types.ts'
+import type { LedgerEvent, MockOptions, MockProvider, MockProviderId, TokenPolicy } from '../types.ts'
 import { createSpecApp } from './app.ts'
 import {
   type AuthorizationCore,
@@ -37,6 +38,8 @@ export interface SpecMockOptions extends MockOptions {
   providerPolicy?: Partial<TokenPolicy>
   tokenBodyFormats?: BodyFormat[]
   inferGrantType?: (params: Readonly<Record<string, string>>) => string | undefined
+  /** See SpecAppOptions.onTokenBody. */
+  onTokenBody?: (contentType: string | undefined) => void
   hooks?: CoreHooks
   classify?: (path: string) => RecordedEndpoint | undefined
   realm?: string
@@ -50,6 +53,11 @@ export interface SpecMockOptions extends MockOptions {
   revocationPath?: string
   /** Extra discovery fields (jwks_uri, userinfo_endpoint, …) the provider implements. */
   metadataExtras?: (issuer: string) => Record<string, unknown>
+  /**
+   * The provider's quirks a ledger event shows firing (a rotation, a reuse inside the leeway, an expiry),
+   * for the quirks that live in the policy rather than in a route. Recorded in `SpecMock.quirks`.
+   */
+  ledgerQuirks?: (event: LedgerEvent, policyOf: (clientId: string) => TokenPolicy) => readonly string[]
 }
 
 /** A spec mock, with the internals a provider mock needs to extend it. */
@@ -66,6 +74,8 @@ export interface SpecMock extends MockProvider {
   readonly secrets: SecretSet
   /** Who /authorize signs in without a login_hint. */
   readonly defaultLogin: string
+  /** Where the provider's code records each time one of its quirks decided an answer (mocks/quirk-tally.ts). */
+  readonly quirks: QuirkTally
 }
 
 /** A store whose minted secrets (token values, codes, client secrets) are learnt by the request log. */
@@ -105,7 +115,19 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     options.requestLogSize === undefined ? {} : { capacity: options.requestLogSize },
   )
   const secrets = recorder.secrets
-  const store = watchingSecrets(createProviderStore({ defaultPolicy }), secrets)
+  const quirks = createQuirkTally()
+  const watched = watchingSecrets(createProviderStore({ defaultPolicy }), secrets)
+  const ledgerQuirks = options.ledgerQuirks
+  // Policy quirks (rotation, reuse leeway, expiries) are seen where the ledger records them.
+  const store: ProviderStore = ledgerQuirks
+    ? {
+        ...watched,
+        appendLedger(event) {
+          watched.appendLedger(event)
+          for (const id of ledgerQuirks(event, (clientId) => watched.policyFor(clientId))) quirks.fire(id)
+        },
+      }
+    : watched
   // Created on first use: most in-process mocks never sign anything (key setup costs ~0.25 ms for
   // HS256, ~1 s for an RSA key under serve).
   const algorithm = options.signing ?? 'HS256'
@@ -166,6 +188,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     tokenBodyFormats: options.tokenBodyFormats ?? ['form'],
     ...(options.inferGrantType ? { inferGrantType: options.inferGrantType } : {}),
+    ...(options.onTokenBody ? { onTokenBody: options.onTokenBody } : {}),
     ...(options.classify ? { classify: options.classify } : {}),
     ...(options.realm ? { realm: options.realm } : {}),
     ...(options.apiRequiredScope ? { apiRequiredScope: options.apiRequiredScope } : {}),
@@ -189,6 +212,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     signer,
     secrets,
     defaultLogin,
+    quirks,
   }
 }
 

@@ -24,6 +24,8 @@ import { RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.t
 import { type SpecMock, createSpecMock } from '../spec/index.ts'
 import type { FamilyRecord } from '../store.ts'
 import type { MockControl, MockOptions, TokenPolicy } from '../types.ts'
+import { policyLedgerQuirks } from '../quirk-tally.ts'
+import type { ZendeskQuirkId } from './quirks.ts'
 
 export const ZENDESK_PATHS = Object.freeze({
   authorize: '/oauth/authorizations/new',
@@ -243,15 +245,28 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
     if (!mock) throw new Error('zendesk mock used before it was built')
     return mock
   }
+  const fired = (id: ZendeskQuirkId): void => mock?.quirks.fire(id)
 
   const hooks: CoreHooks = {
-    issueRefreshToken: ({ policy, tokenRequest }) =>
-      policy.issueRefreshTokens ||
+    // zendesk.new-authorization-keeps-old-tokens: an earlier authorization of this user stands.
+    afterFamilyCreated: (ctx) => {
+      const earlier = spec()
+        .store.familiesOf(ctx.login, ctx.clientId)
+        .some((f) => f.id !== ctx.familyId && f.endedAtMs === null)
+      if (earlier) fired('zendesk.new-authorization-keeps-old-tokens')
+    },
+    issueRefreshToken: ({ policy, tokenRequest }) => {
+      if (policy.issueRefreshTokens) return true
       // zendesk.legacy-opt-in-with-expires-in
-      requestedLifetimes(tokenRequest ?? {}).accessTtlMs !== undefined,
+      const optIn = requestedLifetimes(tokenRequest ?? {}).accessTtlMs !== undefined
+      if (optIn) fired('zendesk.legacy-opt-in-with-expires-in')
+      return optIn
+    },
 
     beforeMint({ grantType, family, tokenRequest }, core) {
       const requested = requestedLifetimes(tokenRequest)
+      if (requested.accessTtlMs !== undefined || requested.refreshTtlMs !== undefined)
+        fired('zendesk.requested-lifetimes-clamped')
       const policy = core.policyFor(family.clientId)
       const expiring = family.hasRefreshToken
       mintingJwt = expiring
@@ -264,6 +279,7 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
       })
       // zendesk.refresh-deletes-previous-tokens: the previous access token goes with the refresh.
       if (grantType === 'refresh_token') {
+        fired('zendesk.refresh-deletes-previous-tokens')
         const { store, clock } = spec()
         const now = clock.now()
         for (const token of store.db.token.findMany({ where: { familyId: { equals: family.id } } })) {
@@ -300,11 +316,20 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
     tokenSuccess(issued) {
       const given = lifetimes.get(issued.familyId)
       const scope = issued.scope.join(' ')
+      fired('zendesk.token-type-lowercase')
+      fired('zendesk.subdomain-endpoints')
       // zendesk.legacy-tokens: exactly these three members.
       if (issued.refreshToken === undefined && issued.expiresInSec === null) {
+        fired('zendesk.legacy-tokens')
         return { status: 200, json: { access_token: issued.accessToken, scope, token_type: 'bearer' } }
       }
       const echo = given?.echoExpiresIn === true
+      fired('zendesk.at-jwt-access-tokens')
+      if (!echo) fired('zendesk.expires-in-only-when-requested')
+      if (issued.refreshToken !== undefined && (echo || echoRefreshAlways))
+        fired('zendesk.refresh-token-expires-in')
+      if (given?.refreshTtlMs === undefined || given.refreshTtlMs === ZENDESK_DEFAULT_REFRESH_TTL_MS)
+        fired('zendesk.default-lifetimes')
       const refreshSeconds = Math.floor((given?.refreshTtlMs ?? ZENDESK_DEFAULT_REFRESH_TTL_MS) / 1000)
       return {
         status: 200,
@@ -328,6 +353,9 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
           ? refreshFailureDescription
           : (DOORKEEPER_DESCRIPTIONS[err.error as keyof typeof DOORKEEPER_DESCRIPTIONS] ?? err.description)
       const status = err.error === 'invalid_client' ? invalidClientStatus : err.status
+      if (err.error === 'invalid_client') fired('zendesk.invalid-client')
+      if (err.error === 'invalid_grant' && err.grantType === 'refresh_token')
+        fired('zendesk.refresh-failure-invalid-grant')
       const headers: Record<string, string> = {}
       if (status === 401) {
         headers['WWW-Authenticate'] =
@@ -370,6 +398,7 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
           },
         }
       }
+      fired('zendesk.api-invalid-token')
       return {
         status: 401,
         headers: {
@@ -385,6 +414,7 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
   mock = createSpecMock({
     ...options,
     provider: 'zendesk',
+    ledgerQuirks: policyLedgerQuirks<ZendeskQuirkId>({ reuseAfterLeeway: 'zendesk.old-refresh-token-reuse' }),
     issuer: options.issuer ?? `http://${subdomain}.zendesk.mock`,
     // connectors.md §5: PKCE is required for public clients only; the mock's clients are confidential.
     providerPkce: 'optional',
@@ -469,7 +499,11 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
       return notFound()
     if (c.req.method === 'GET') return toResponse({ status: 200, json: { token: tokenRecord(target.value) } })
     // zendesk.revoke-current-no-op: current.json answers 204 and changes nothing (observed).
-    if (which === 'current' && revokeCurrent === 'no_op') return noContent()
+    if (which === 'current' && revokeCurrent === 'no_op') {
+      fired('zendesk.revoke-current-no-op')
+      return noContent()
+    }
+    fired('zendesk.revoke-by-token-id')
     // zendesk.revoke-by-token-id: the token goes with its refresh token, i.e. the whole grant family.
     built.core.endFamily(target.familyId, 'revoked_by_client')
     return noContent()

@@ -213,3 +213,5 @@ export const zendeskQuirks = defineQuirks([
     kind: 'default',
   },
 ])
+
+export type ZendeskQuirkId = (typeof zendeskQuirks)[number]['id']

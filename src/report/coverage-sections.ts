@@ -1,7 +1,8 @@
 /**
  * The report sections about how well the run exercised things, shared by the Markdown summary and the
  * terminal table: harness checks (apart from the manager's rows), weakly exercised rule/provider
- * pairs, quirk coverage and findings. Each returns lines; nothing when the report lacks the field.
+ * pairs, the scripted quirk checks and quirk coverage. Each returns lines; nothing when the report
+ * lacks the field.
  */
 import type { ConformanceReport } from '../suite/conformance.ts'
 
@@ -25,19 +26,46 @@ export function weakLines(report: ConformanceReport): string[] {
   ]
 }
 
+export function quirkCheckLines(report: ConformanceReport): string[] {
+  const rows = report.quirkChecks ?? []
+  if (rows.length === 0) return []
+  const passed = rows.filter((r) => r.status === 'pass').length
+  return [
+    `Quirk checks (scripted, for quirks generated timelines cannot reach): ${passed} of ${rows.length} passed`,
+    ...rows.map(
+      (r) =>
+        `  ${r.quirk}: ${r.status} (${r.checks} checks)${r.status === 'fail' && r.note ? `: ${r.note}` : ''}`,
+    ),
+  ]
+}
+
+/** One stderr line per failed quirk check; `run` exits 1 when there is any. */
+export function quirkCheckFailures(report: ConformanceReport): string[] {
+  return (report.quirkChecks ?? [])
+    .filter((r) => r.status === 'fail')
+    .map((r) => `quirk check failed: ${r.quirk} on ${r.provider}: ${r.note ?? r.title}`)
+}
+
+/** What `run` writes on stderr about quirks (a gap warning, each failed check), and whether a check failed. */
+export function quirkStderr(report: ConformanceReport): { lines: string[]; failed: boolean } {
+  const failures = quirkCheckFailures(report)
+  const never = report.quirkCoverage?.neverFired ?? []
+  const lines =
+    never.length > 0 ? [`warning: quirks that never fired and have no reason: ${never.join(', ')}`] : []
+  return { lines: [...lines, ...failures], failed: failures.length > 0 }
+}
+
 export function quirkLines(report: ConformanceReport): string[] {
   const q = report.quirkCoverage
   if (!q) return []
   const ids = Object.keys(q.fired)
   const fired = ids.filter((id) => (q.fired[id] ?? 0) > 0)
-  const never = ids.filter((id) => q.fired[id] === 0)
   const unreachable = Object.entries(q.unreachable)
   const lines = [
-    `Quirk coverage: ${fired.length} of ${ids.length + unreachable.length + q.undetected.length} quirks fired; ${never.length} never fired; ${unreachable.length} unreachable by generated timelines; ${q.undetected.length} not detectable yet.`,
+    `Quirk coverage (counted by the mocks): ${fired.length} of ${ids.length} quirks fired; ${unreachable.length} unreachable in the default run; ${q.neverFired.length} never fired without a reason.`,
   ]
-  if (never.length > 0) lines.push(`  never fired: ${never.join(', ')}`)
+  if (q.neverFired.length > 0) lines.push(`  never fired (a gap in the suite): ${q.neverFired.join(', ')}`)
   for (const [id, why] of unreachable) lines.push(`  unreachable: ${id}: ${why}`)
-  if (q.undetected.length > 0) lines.push(`  not detectable yet: ${q.undetected.join(', ')}`)
   return lines
 }
 
@@ -61,12 +89,46 @@ export function coverageMarkdown(report: ConformanceReport): string[] {
     out.push('', '## Weakly exercised', '', 'Passing rows with fewer than 30 checks:', '')
     for (const w of weak) out.push(`- \`${w.rule}\` on ${w.provider}: ${w.checks} checks`)
   }
+  const checks = report.quirkChecks ?? []
+  if (checks.length > 0) {
+    out.push(
+      '',
+      '## Quirk checks (scripted)',
+      '',
+      'One short scripted timeline per quirk that generated timelines cannot reach; a check passes only if its quirk fired.',
+      '',
+      '| quirk | provider | status | checks | situation |',
+      '|---|---|---|---|---|',
+    )
+    for (const r of checks)
+      out.push(
+        `| \`${r.quirk}\` | ${r.provider} | ${QUIRK_CHECK_ICON[r.status]} | ${r.checks} | ${cell(r.title)}${r.note ? `: ${cell(r.note)}` : ''} |`,
+      )
+  }
   const q = report.quirkCoverage
   if (q) {
-    out.push('', '## Quirk coverage', '', '| quirk | fired |', '|---|---|')
-    for (const [id, n] of Object.entries(q.fired)) out.push(`| \`${id}\` | ${n} |`)
-    for (const [id, why] of Object.entries(q.unreachable)) out.push(`| \`${id}\` | unreachable: ${why} |`)
-    for (const id of q.undetected) out.push(`| \`${id}\` | not detectable yet |`)
+    const ids = Object.keys(q.fired)
+    const fired = ids.filter((id) => (q.fired[id] ?? 0) > 0).length
+    out.push(
+      '',
+      '## Quirk coverage',
+      '',
+      `Counted by the mocks: ${fired} of ${ids.length} quirks fired; ${Object.keys(q.unreachable).length} unreachable in the default run; ${q.neverFired.length} never fired without a reason.`,
+      '',
+      '| quirk | fired | note |',
+      '|---|---|---|',
+    )
+    for (const id of ids) {
+      const n = q.fired[id] ?? 0
+      const note =
+        n > 0 ? '' : (q.unreachable[id] ?? '**never fired** (no reason recorded: a gap in the suite)')
+      out.push(`| \`${id}\` | ${n} | ${cell(note)} |`)
+    }
   }
   return out
 }
+
+const QUIRK_CHECK_ICON = { pass: '✅ pass', fail: '❌ fail' } as const
+
+/** Text in a Markdown table cell: a `|` would end the cell. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|')

@@ -96,3 +96,31 @@ describe('the JUnit reporter', () => {
     expect(escapeXml(`a<b>&"c'\u0001\u0007d`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;d')
   })
 })
+
+describe('junit quirk checks', () => {
+  it('puts the scripted quirk checks in a suite of their own, a failed one as a <failure>', () => {
+    const xml = renderJunitReport({
+      ...report,
+      quirkChecks: [
+        {
+          quirk: 'google.live-token-limit-100',
+          provider: 'google',
+          title: '101st token',
+          status: 'pass',
+          checks: 4,
+        },
+        {
+          quirk: 'salesforce.five-approvals-per-user',
+          provider: 'salesforce',
+          title: 'sixth approval',
+          status: 'fail',
+          checks: 3,
+          note: 'the quirk never fired',
+        },
+      ],
+    })
+    expect(xml).toContain('<testsuite name="reconnect-lab quirk checks" tests="2" failures="1"')
+    expect(xml).toMatch(/name="salesforce\.five-approvals-per-user"[^>]*>\s*<failure type="QuirkCheck"/)
+    expect(xml).toMatch(/name="google\.live-token-limit-100"[^>]*\/>/)
+  })
+})

@@ -1,5 +1,6 @@
 /**
- * JUnit XML for CI test-report widgets: one <testsuite> per provider, one <testcase> per rule.
+ * JUnit XML for CI test-report widgets: one <testsuite> per provider, one <testcase> per rule, and
+ * one suite for the scripted quirk checks.
  * A failing rule is a <failure> whose body is the counterexample; a rule the suite does not check yet
  * is <skipped>. With a baseline, a known failure is <skipped> (it does not fail CI) and a stale entry
  * is a <failure> on the now-passing rule, so the widget says what the gate says.
@@ -109,6 +110,28 @@ export function renderJunitReport(report: ConformanceReport, gate?: GateResult):
       `      <property name="seed" value="${report.seed}"/>`,
       `      <property name="runs" value="${report.runs}"/>`,
       '    </properties>',
+      ...cases,
+      '  </testsuite>',
+    )
+  }
+  // The scripted quirk checks fail `run` too (exit 1), so CI widgets show them: one suite of their own.
+  const checks = report.quirkChecks ?? []
+  if (checks.length > 0) {
+    const cases = checks.flatMap((c) => {
+      const open = `    <testcase classname="reconnect-lab.quirk-checks.${escapeXml(c.provider)}" name="${escapeXml(c.quirk)}" time="0.000"`
+      if (c.status === 'pass') return [`${open}/>`]
+      const message = `${c.quirk} (${c.title}) failed${c.note ? `: ${firstLine(c.note)}` : ''}`
+      return [
+        `${open}>`,
+        `      <failure type="QuirkCheck" message="${escapeXml(message)}">${escapeXml(c.note ?? '')}</failure>`,
+        '    </testcase>',
+      ]
+    })
+    const checkFailures = checks.filter((c) => c.status === 'fail').length
+    total += checks.length
+    failures += checkFailures
+    suites.push(
+      `  <testsuite name="reconnect-lab quirk checks" tests="${checks.length}" failures="${checkFailures}" errors="0" skipped="0" time="0.000">`,
       ...cases,
       '  </testsuite>',
     )

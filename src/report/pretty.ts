@@ -2,7 +2,7 @@ import pc from 'picocolors'
 import type { ConformanceReport } from '../suite/conformance.ts'
 import { formatCounterexample } from '../suite/counterexample.ts'
 import { redactSecrets } from '../redact.ts'
-import { harnessLines, quirkLines, weakLines } from './coverage-sections.ts'
+import { harnessLines, quirkCheckLines, quirkLines, weakLines } from './coverage-sections.ts'
 
 /** The terminal table: one row per rule and provider, then every counterexample. */
 export function renderPrettyReport(report: ConformanceReport, colors = pc.isColorSupported): string {
@@ -28,7 +28,12 @@ export function renderPrettyReport(report: ConformanceReport, colors = pc.isColo
     `${summary.failed === 0 ? c.green('✓') : c.red('✗')} ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped` +
       ` (manager ${report.manager}, seed ${report.seed}, ${report.runs} timelines per provider)`,
   )
-  for (const section of [harnessLines(report), weakLines(report), quirkLines(report)])
+  for (const section of [
+    harnessLines(report),
+    weakLines(report),
+    quirkCheckLines(report),
+    quirkLines(report),
+  ])
     if (section.length > 0) lines.push('', ...section.map((l) => c.dim(l)))
   return redactSecrets(lines.join('\n'))
 }

@@ -6,7 +6,9 @@ import { LabError } from '../errors.ts'
 import { foldStandaloneResult, type RuleOutcome } from './check-provider.ts'
 import type { InterleavingContext } from './interleavings.ts'
 import { profileFor, profiledProviders } from './profiles.ts'
-import { type QuirkCoverage, QuirkCoverageCollector } from './quirk-coverage.ts'
+import { addQuirkCounts, type QuirkCounts } from '../../mocks/quirk-tally.ts'
+import { QUIRK_CHECKS, type QuirkCheckRow } from './quirk-checks.ts'
+import { buildQuirkCoverage, collectQuirkTally, type QuirkCoverage } from './quirk-coverage.ts'
 import { standaloneContext } from './standalone-harness.ts'
 import type { ManagerSource } from './workers/jobs.ts'
 import { mergeExplorations, mergeTimelineChunks } from './workers/merge.ts'
@@ -70,7 +72,11 @@ export async function assembleReport(
     runs: inputs.runs,
     ...(inputs.interleavings !== undefined ? { interleavings: inputs.interleavings } : {}),
   })
-  return reportOf({ ...inputs, providers: plan.providers.map((p) => p.provider) }, rows, parts)
+  return reportOf(
+    { ...inputs, providers: plan.providers.map((p) => p.provider), plannedQuirks: plan.quirks },
+    rows,
+    parts,
+  )
 }
 
 export type ProgressEvent =
@@ -104,8 +110,10 @@ export interface ConformanceReport {
    * reported apart, never a pass for the manager. Same row shape as `rules`.
    */
   harness?: RuleOutcome[]
-  /** How often each provider quirk fired in the generated timelines, or why it cannot (quirk-coverage.ts). */
+  /** How often each provider quirk fired in this run, counted by the mocks, or why it cannot (quirk-coverage.ts). */
   quirkCoverage?: QuirkCoverage
+  /** Scripted checks for quirks generated timelines cannot reach (quirk-checks.ts); a failure fails `run`. */
+  quirkChecks?: QuirkCheckRow[]
   /**
    * Passing rule/provider rows with fewer than WEAK_CHECKS checks: exercised, but weakly. `run` warns.
    * (Recomputed from `rules` when reports are merged.)
@@ -140,7 +148,8 @@ export interface PlanInputs {
 /** Plans a run: per provider its rules, timeline chunks and standalone checks, and the explorations they need. */
 async function planRun(
   inputs: PlanInputs,
-): Promise<{ providers: ProviderPlan[]; explorations: ExplorationPlan[] }> {
+): Promise<{ providers: ProviderPlan[]; explorations: ExplorationPlan[]; quirks: QuirkCounts }> {
+  const tally = collectQuirkTally()
   const providers: ProviderPlan[] = []
   const explorations = new Map<string, ExplorationPlan>()
   for (const provider of inputs.providers ?? profiledProviders()) {
@@ -187,7 +196,7 @@ async function planRun(
       standalone,
     })
   }
-  return { providers, explorations: [...explorations.values()] }
+  return { providers, explorations: [...explorations.values()], quirks: tally.counts() }
 }
 
 /**
@@ -250,16 +259,34 @@ async function assembleRows(
   return { rules: outcomes, harness }
 }
 
-/** Quirk coverage of the run's providers, from the counts each timeline chunk recorded (summed). */
-function quirkCoverageOf(providers: readonly ProviderId[], parts: RunParts): QuirkCoverage {
-  const collector = new QuirkCoverageCollector()
-  for (const provider of providers)
-    for (const counts of inChunkOrder(parts.quirks[provider])) collector.add(counts)
-  return collector.report(providers)
+/**
+ * Quirk coverage of the run's providers: what the mocks counted while the run was planned (the cheap
+ * standalone checks run then; merge plans again and counts the same) plus what every unit counted.
+ */
+function quirkCoverageOf(
+  providers: readonly ProviderId[],
+  parts: RunParts,
+  planned: QuirkCounts,
+): QuirkCoverage {
+  return buildQuirkCoverage(addQuirkCounts(planned, ...Object.values(parts.quirks)), providers)
+}
+
+/** The scripted quirk checks' rows in catalogue order. */
+function quirkChecksOf(parts: RunParts): QuirkCheckRow[] {
+  return QUIRK_CHECKS.flatMap((c) => {
+    const row = parts.quirkChecks[c.quirk]
+    return row ? [row] : []
+  })
 }
 
 function reportOf(
-  meta: { seed: number; runs: number; manager: string; providers: readonly ProviderId[] },
+  meta: {
+    seed: number
+    runs: number
+    manager: string
+    providers: readonly ProviderId[]
+    plannedQuirks: QuirkCounts
+  },
   { rules, harness }: { rules: RuleOutcome[]; harness: RuleOutcome[] },
   parts: RunParts,
   shard?: ShardSection,
@@ -277,7 +304,8 @@ function reportOf(
       skipped: rules.filter((o) => o.status === 'skip').length,
     },
     harness,
-    quirkCoverage: quirkCoverageOf(meta.providers, parts),
+    quirkCoverage: quirkCoverageOf(meta.providers, parts, meta.plannedQuirks),
+    quirkChecks: quirkChecksOf(parts),
     weaklyExercised: rules
       .filter((o) => o.status === 'pass' && o.checks < WEAK_CHECKS)
       .map((o) => ({ rule: o.id, provider: o.provider, checks: o.checks })),
@@ -324,7 +352,6 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         const done = await runner.run(unit.job, onRun)
         if (unit.kind === 'timelines' && done.kind === 'timelines') {
           bucket(parts.timelines, unit.provider)[unit.index] = done.rows
-          bucket(parts.quirks, unit.provider)[unit.index] = done.quirks
         } else if (unit.kind === 'standalone' && done.kind === 'standalone') {
           parts.standalone[`${unit.provider}/${unit.rule}`] = {
             result: done.result,
@@ -332,7 +359,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
           }
         } else if (unit.kind === 'interleavings' && done.kind === 'interleavings') {
           bucket(parts.explorations, unit.key)[unit.index] = explorationData(done.result)
+        } else if (unit.kind === 'quirk-check' && done.kind === 'quirk-check') {
+          parts.quirkChecks[unit.quirk] = done.row
         }
+        parts.quirks[unit.id] = done.quirks
       }),
     )
   } finally {
@@ -364,6 +394,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       runs: options.runs,
       manager: options.managerLabel,
       providers: plan.providers.map((p) => p.provider),
+      plannedQuirks: plan.quirks,
     },
     rows,
     parts,

@@ -1,96 +1,69 @@
 import { describe, expect, it } from 'vitest'
-import { allQuirks } from '../../mocks/quirk-registry.ts'
-import type { OrgSpec, TraceStep } from '../world/types.ts'
-import { QuirkCoverageCollector } from './quirk-coverage.ts'
+import { createGoogleMock } from '../../mocks/google/index.ts'
+import { allQuirks, quirksOf } from '../../mocks/quirk-registry.ts'
+import { ManualClock } from '../clock.ts'
+import { createSequentialIds } from '../ids.ts'
+import { buildQuirkCoverage, collectQuirkTally } from './quirk-coverage.ts'
+import { UNREACHABLE_QUIRKS } from './quirk-reachability.ts'
 
-const ORG: OrgSpec = {
-  teammates: ['alice'],
-  packs: [{ id: 'jira', provider: 'jira', setup: 'central', approvalRequired: true }],
+const jira = quirksOf('jira').map((q) => q.id)
+
+/** A refresh at a Google client that was deleted: the mock answers deleted_client, its quirk. */
+async function refreshAtDeletedClient(): Promise<void> {
+  const mock = createGoogleMock({ clock: new ManualClock(), ids: createSequentialIds() })
+  const client = mock.control.createClient({ redirectUris: ['https://app.test/cb'] })
+  mock.google.deleteClient(client.clientId)
+  const answer = await mock.fetch(`${mock.issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: 'whatever',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    }).toString(),
+  })
+  await answer.body?.cancel()
 }
 
-function step(patch: Partial<TraceStep>): TraceStep {
-  return {
-    index: 0,
-    atMs: 0,
-    elapsedMs: 0,
-    event: { type: 'run', teammate: 'alice', pack: 'jira' },
-    result: { kind: 'none' },
-    requests: [],
-    ledger: [],
-    ...patch,
-  }
-}
-
-describe('quirk coverage', () => {
-  it('counts a quirk once per step it is seen in, from the source records only', () => {
-    const c = new QuirkCoverageCollector()
-    const reuse = step({
-      ledger: [
-        {
-          type: 'refresh',
-          atMs: 0,
-          login: 'alice',
-          clientId: 'c',
-          familyId: 'f',
-          presented: 'retired_within_leeway',
-          result: 'issued',
-          pack: 'jira',
-        },
-        {
-          type: 'family_ended',
-          atMs: 0,
-          login: 'alice',
-          clientId: 'c',
-          familyId: 'f',
-          cause: 'refresh_absolute_expired',
-          pack: 'jira',
-        },
-      ],
+describe('quirk coverage (counted by the mocks)', () => {
+  it('lists every quirk of the run’s providers with its count, and sorts the zeros into unreachable and gaps', () => {
+    const [first, second, third] = jira as [string, string, string]
+    const coverage = buildQuirkCoverage({ [first]: 3 }, ['jira'], {
+      [second]: 'an option no profile selects',
     })
-    c.observe([reuse, { ...reuse, index: 1 }], ORG)
-    const q = c.report(['jira'])
-    expect(q.fired['jira.reuse-leeway-10-minutes']).toBe(2)
-    expect(q.fired['jira.absolute-expiry-365-days']).toBe(2)
-    expect(q.fired['jira.idle-expiry-90-days']).toBe(0)
+    expect(Object.keys(coverage.fired).sort()).toEqual([...jira].sort())
+    expect(coverage.fired[first]).toBe(3)
+    expect(coverage.fired[second]).toBe(0)
+    expect(coverage.unreachable).toEqual({ [second]: 'an option no profile selects' })
+    expect(coverage.neverFired).toContain(third)
+    expect(coverage.neverFired).not.toContain(first)
+    expect(Object.keys(coverage.fired).some((id) => id.startsWith('slack.'))).toBe(false)
   })
 
-  it('an approval gate fires only on a pack that needs approval, when someone reaches consent', () => {
-    const c = new QuirkCoverageCollector()
-    const consent = step({
-      requests: [
-        {
-          atMs: 0,
-          method: 'GET',
-          path: '/authorize',
-          endpoint: 'authorize',
-          status: 403,
-          params: {},
-          pack: 'jira',
-        },
-      ],
-    })
-    c.observe([consent], ORG)
-    c.observe([consent], { ...ORG, packs: [{ ...ORG.packs[0]!, approvalRequired: false }] })
-    expect(c.report(['jira']).fired['jira.site-admin-approval-gate']).toBe(1)
+  it('a reason never hides a quirk that fired', () => {
+    const [first] = jira as [string]
+    const coverage = buildQuirkCoverage({ [first]: 1 }, ['jira'], { [first]: 'unreachable?' })
+    expect(coverage.unreachable).toEqual({})
+    expect(coverage.neverFired).not.toContain(first)
   })
 
-  it('every quirk of a run provider is fired (a count), unreachable (a reason) or undetected, and nothing else', () => {
-    const q = new QuirkCoverageCollector().report([
-      'jira',
-      'slack',
-      'salesforce',
-      'google',
-      'zendesk',
-      'databricks',
-    ])
-    const listed = [...Object.keys(q.fired), ...Object.keys(q.unreachable), ...q.undetected].sort()
-    expect(listed).toEqual(
-      allQuirks()
-        .map((x) => x.id)
-        .sort(),
-    )
-    for (const why of Object.values(q.unreachable)) expect(why.length).toBeGreaterThan(20)
-    // Every quirk has a way to be seen or a reason it cannot be.
-    expect(q.undetected).toEqual([])
+  it('the run’s hook counts what the mocks fired after it started, not before', async () => {
+    await refreshAtDeletedClient()
+    const tally = collectQuirkTally()
+    expect(tally.counts()['google.deleted-client'] ?? 0).toBe(0)
+    await refreshAtDeletedClient()
+    await refreshAtDeletedClient()
+    expect(tally.counts()['google.deleted-client']).toBe(2)
+    expect(tally.coverage(['google']).fired['google.deleted-client']).toBe(2)
+    expect(tally.coverage(['google']).unreachable['google.deleted-client']).toBeUndefined()
+  })
+
+  it('every reason names a real quirk and says why', () => {
+    const ids = new Set(allQuirks().map((q) => q.id))
+    for (const [id, why] of Object.entries(UNREACHABLE_QUIRKS)) {
+      expect(ids.has(id), id).toBe(true)
+      expect(why.length, id).toBeGreaterThan(20)
+    }
   })
 })

@@ -14,6 +14,7 @@ import { type Exchanged, ProcessIo, type TargetInfo } from './process-io.ts'
 import { providerClient } from '../providers/index.ts'
 import { LabError } from '../errors.ts'
 import { APP_APPROVAL_KEY, mockFactoryFor } from './mock-registry.ts'
+import { HeldGrants } from './held-grants.ts'
 import { createIndexingConnector, type IndexingConnector } from './indexing-connector.ts'
 import { validateOrg } from './org.ts'
 import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from './types.ts'
@@ -68,6 +69,8 @@ export class World {
   /** One request at a time per mock, so each request's ledger entries are exactly attributable. */
   private readonly mockQueues = new Map<MockProvider, Promise<unknown>>()
   private readonly clientPolicies = new Map<string, { rotation: boolean; reuseLeewayMs: number }>()
+  /** The token families the manager's own code exchanges created (what `grantTruth` reads). */
+  private readonly held = new HeldGrants()
   private managers: TokenManager[] = []
   private disposals: Promise<unknown>[] = []
   /** When each instance's background hook is due next (world clock), once it has one. */
@@ -125,9 +128,11 @@ export class World {
       } catch (caught) {
         error = caught
       }
+      const ledger = mock.control.ledger().slice(ledgerMark)
+      this.held.observe(ledger)
       return {
         ...(response !== undefined ? { response } : { error }),
-        ledger: mock.control.ledger().slice(ledgerMark),
+        ledger,
         recorded: mock.requests().slice(requestMark),
       }
     })
@@ -159,9 +164,10 @@ export class World {
     return [...this.packs.keys()]
   }
 
+  /** The source's truth about the grant the manager holds (other devices' grants of the account do not count). */
   grantTruth(teammate: string, packId: string): GrantTruth {
     const pack = this.pack(packId)
-    return pack.mock.control.grantTruth(teammate, pack.clientId)
+    return pack.mock.control.grantTruth(teammate, pack.clientId, this.held.of(teammate, pack.clientId))
   }
 
   /** True when a custom pack's source secret was rotated and the admin console still holds the old one. */

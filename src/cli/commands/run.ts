@@ -13,6 +13,7 @@ import { renderJsonReport } from '../../report/json.ts'
 import { renderJunitReport } from '../../report/junit.ts'
 import { renderMarkdownSummary } from '../../report/markdown.ts'
 import { renderPrettyReport } from '../../report/pretty.ts'
+import { quirkStderr } from '../../report/coverage-sections.ts'
 import { renderTimelineMarkdown } from '../../report/timeline-markdown.ts'
 import type { RuleId } from '../../rules/types.ts'
 import { counterexampleFile } from '../../scenario/counterexample-file.ts'
@@ -228,7 +229,9 @@ async function runWith(
   const outputs = [...written, ...(files.length > 0 ? [`${COUNTEREXAMPLE_DIR}/ (${files.length})`] : [])]
   if (outputs.length > 0) io.err(`reports written to ${options.reportDir}/: ${outputs.join(', ')}\n`)
 
-  const failed = gate ? !gate.passed : report.summary.failed > 0
+  const quirks = quirkStderr(report)
+  for (const line of quirks.lines) io.err(`${line}\n`)
+  const failed = (gate ? !gate.passed : report.summary.failed > 0) || quirks.failed
   if (failed) return { exitCode: EXIT_RULE_FAILED, report }
   // Every selected rule skipped: nothing was checked, so nothing passed (a green CI here would lie).
   if (report.summary.passed === 0 && report.summary.failed === 0) {

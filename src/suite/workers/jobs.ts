@@ -18,8 +18,12 @@ import {
   type InterleavingContext,
 } from '../interleavings.ts'
 import { profileFor } from '../profiles.ts'
-import { QuirkCoverageCollector } from '../quirk-coverage.ts'
+import type { QuirkCounts } from '../../../mocks/quirk-tally.ts'
+import { type QuirkCheckRow, QUIRK_CHECKS, runQuirkCheck } from '../quirk-checks.ts'
+import { collectQuirkTally } from '../quirk-coverage.ts'
 import { standaloneContext } from '../standalone-harness.ts'
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 /** How a worker gets the manager under test: functions do not cross threads, module paths do. */
 export type ManagerSource =
@@ -46,11 +50,15 @@ export type Job =
       runs: number
       interleavings?: number
     }
+  | { kind: 'quirk-check'; provider: ProviderId; quirk: string }
 
-export type JobResult =
-  | { kind: 'timelines'; rows: RuleOutcome[]; quirks: Record<string, number> }
+/** What a job gives back; `quirks` is what the mocks counted while it played (mocks/quirk-tally.ts). */
+export type JobResult = (
+  | { kind: 'timelines'; rows: RuleOutcome[] }
   | { kind: 'interleavings'; result: ExploreResult }
   | { kind: 'standalone'; result: StandaloneResult; durationMs: number }
+  | { kind: 'quirk-check'; row: QuirkCheckRow }
+) & { quirks: QuirkCounts }
 
 /** Loads the manager a source names (the user's module is loaded, probed and guarded as in the main thread). */
 export async function managerFrom(source: ManagerSource): Promise<CreateManager> {
@@ -66,8 +74,27 @@ function rulesById(ids: readonly RuleId[]): RuleDefinition[] {
   })
 }
 
-/** Plays one job. `onRun` is called as each timeline or interleaving completes (progress). */
+/**
+ * Plays one job. `onRun` is called as each timeline or interleaving completes (progress). The mocks'
+ * quirk counts are read around it: a thread plays one job at a time (both runners), so the window
+ * holds this job's firings only.
+ */
 export async function runJob(job: Job, createManager: CreateManager, onRun?: () => void): Promise<JobResult> {
+  const tally = collectQuirkTally()
+  const result = await playJob(job, createManager, onRun)
+  return { ...result, quirks: tally.counts() }
+}
+
+async function playJob(
+  job: Job,
+  createManager: CreateManager,
+  onRun: (() => void) | undefined,
+): Promise<DistributiveOmit<JobResult, 'quirks'>> {
+  if (job.kind === 'quirk-check') {
+    const check = QUIRK_CHECKS.find((c) => c.quirk === job.quirk)
+    if (!check) throw new LabError('UNKNOWN_RULE', `no scripted quirk check for "${job.quirk}"`)
+    return { kind: 'quirk-check', row: await runQuirkCheck(check, createManager) }
+  }
   const profile = profileFor(job.provider)
   if (!profile)
     throw new LabError('UNKNOWN_PROVIDER', `provider "${job.provider}" has no conformance profile`)
@@ -93,7 +120,6 @@ export async function runJob(job: Job, createManager: CreateManager, onRun?: () 
   }
   const rules = rulesById(job.rules)
   if (job.kind === 'timelines') {
-    const quirks = new QuirkCoverageCollector()
     const rows = await checkTimelines({
       profile,
       createManager,
@@ -101,9 +127,8 @@ export async function runJob(job: Job, createManager: CreateManager, onRun?: () 
       seed: job.seed,
       runs: job.runs,
       ...(onRun ? { onRun } : {}),
-      onTrace: (trace, org) => quirks.observe(trace, org),
     })
-    return { kind: 'timelines', rows: [...rows.values()], quirks: quirks.counts() }
+    return { kind: 'timelines', rows: [...rows.values()] }
   }
   const result = await exploreInterleavings({
     profile,

@@ -3,7 +3,9 @@
  * shard's report carries so `reconnect-lab merge` can assemble the report a single run gives.
  */
 import type { RuleId, StandaloneResult } from '../../rules/types.ts'
+import type { QuirkCounts } from '../../../mocks/quirk-tally.ts'
 import type { RuleOutcome } from '../check-provider.ts'
+import type { QuirkCheckRow } from '../quirk-checks.ts'
 import type { CoverageKind, ExploreResult, InterleavingCounterexample } from '../interleavings.ts'
 
 /** An ExploreResult with its Maps as records (JSON has no Map). */
@@ -19,8 +21,10 @@ export interface ExplorationData {
 export interface RunParts {
   /** provider -> chunk index -> the rows of that timeline chunk. */
   timelines: Record<string, Record<number, RuleOutcome[]>>
-  /** provider -> chunk index -> how often each quirk fired in that chunk's timelines (quirk-coverage.ts). */
-  quirks: Record<string, Record<number, Record<string, number>>>
+  /** unit id -> how often each quirk fired while that unit played, as the mocks counted (quirk-coverage.ts). */
+  quirks: Record<string, QuirkCounts>
+  /** quirk id -> the row of its scripted quirk check (quirk-checks.ts). */
+  quirkChecks: Record<string, QuirkCheckRow>
   /** `provider/rule` -> that rule's standalone result. */
   standalone: Record<string, { result: StandaloneResult; durationMs: number }>
   /** exploration key -> chunk index -> that chunk's exploration. */
@@ -28,7 +32,7 @@ export interface RunParts {
 }
 
 export function emptyParts(): RunParts {
-  return { timelines: {}, quirks: {}, standalone: {}, explorations: {} }
+  return { timelines: {}, quirks: {}, quirkChecks: {}, standalone: {}, explorations: {} }
 }
 
 export function explorationData(result: ExploreResult): ExplorationData {
@@ -85,13 +89,13 @@ export function combineParts(all: readonly RunParts[]): RunParts {
         into[Number(i)] = rows
       }
     }
-    // Reports written before quirk counts were parts have none: their coverage counts as zero.
-    for (const [provider, chunks] of Object.entries(parts.quirks ?? {})) {
-      const into = bucket(out.quirks, provider)
-      for (const [i, counts] of Object.entries(chunks)) {
-        if (into[Number(i)] !== undefined) clash(`the quirk counts of timeline chunk ${i} of ${provider}`)
-        into[Number(i)] = counts
-      }
+    for (const [unit, counts] of Object.entries(parts.quirks)) {
+      if (out.quirks[unit] !== undefined) clash(`the quirk counts of ${unit}`)
+      out.quirks[unit] = counts
+    }
+    for (const [quirk, row] of Object.entries(parts.quirkChecks)) {
+      if (out.quirkChecks[quirk] !== undefined) clash(`the quirk check ${quirk}`)
+      out.quirkChecks[quirk] = row
     }
     for (const [key, value] of Object.entries(parts.standalone)) {
       if (out.standalone[key] !== undefined) clash(`the standalone check ${key}`)

@@ -7,6 +7,7 @@ import type { CreateManager, ProviderId } from '../../manager/contract.ts'
 import type { RuleDefinition, RuleId, StandaloneResult } from '../../rules/types.ts'
 import { type ExploreOptions, explorationKey, type InterleavingContext } from '../interleavings.ts'
 import type { ProviderProfile } from '../profile-types.ts'
+import { QUIRK_CHECKS } from '../quirk-checks.ts'
 import { standaloneContext } from '../standalone-harness.ts'
 import { chunkSeed, chunkSizes, INTERLEAVING_CHUNK, TIMELINE_CHUNK } from './chunks.ts'
 import type { Job } from './jobs.ts'
@@ -45,6 +46,7 @@ export type Unit =
   | { id: string; kind: 'timelines'; provider: ProviderId; index: number; job: Job }
   | { id: string; kind: 'standalone'; provider: ProviderId; rule: RuleId; job: Job }
   | { id: string; kind: 'interleavings'; key: string; index: number; job: Job }
+  | { id: string; kind: 'quirk-check'; quirk: string; job: Job }
 
 class ExplorationRequested extends Error {
   constructor(readonly options: ExploreOptions) {
@@ -108,7 +110,7 @@ export function timelineChunksOf(runs: number, chunk = TIMELINE_CHUNK): number[]
 export function unitsOf(
   providers: readonly ProviderPlan[],
   explorations: readonly ExplorationPlan[],
-  options: { runs: number; interleavings?: number },
+  options: { runs: number; interleavings?: number; rules?: readonly RuleId[] },
 ): Unit[] {
   const units: Unit[] = []
   for (const p of providers) {
@@ -164,6 +166,19 @@ export function unitsOf(
         },
       })
     })
+  }
+  // The scripted quirk checks judge with every rule, so a run that selects rules plays none.
+  if (!options.rules) {
+    const planned = new Set(providers.map((p) => p.provider))
+    for (const check of QUIRK_CHECKS) {
+      if (!planned.has(check.provider)) continue
+      units.push({
+        id: `quirk-check/${check.quirk}`,
+        kind: 'quirk-check',
+        quirk: check.quirk,
+        job: { kind: 'quirk-check', provider: check.provider, quirk: check.quirk },
+      })
+    }
   }
   return units
 }

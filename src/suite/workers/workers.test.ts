@@ -104,4 +104,17 @@ describe('worker threads', () => {
     const fired = Object.values(report.quirkCoverage?.fired ?? {})
     expect(fired.filter((n) => n > 0).length).toBeGreaterThan(3)
   }, 300_000)
+
+  it('play the scripted quirk checks as units of their own, with the same rows and counts', async () => {
+    const report = await compareThreads(
+      'src/manager/reference-manager.ts',
+      { providers: ['salesforce'], runs: 4, interleavings: 10 },
+      2,
+    )
+    const checks = report.quirkChecks ?? []
+    expect(checks.length).toBeGreaterThan(0)
+    expect(checks.every((c) => c.status === 'pass')).toBe(true)
+    // A check passes only if its quirk fired, so each one's quirk is counted in the coverage too.
+    for (const c of checks) expect(report.quirkCoverage?.fired[c.quirk]).toBeGreaterThan(0)
+  }, 300_000)
 })
