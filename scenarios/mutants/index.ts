@@ -8,6 +8,7 @@ import { mutant as skewToleranceWrongSign } from './expiry-skew-tolerance-wrong-
 import { mutant as googleIdTokenExp } from './google-expiry-from-id-token-on-local-clock.ts'
 import { mutant as googleRaptRetried } from './google-invalid-rapt-retried.ts'
 import { mutant as jiraKeepsRetired } from './jira-keeps-retired-refresh-token.ts'
+import { mutant as jiraWaitsOutLease } from './jira-waits-out-stale-lease.ts'
 import { mutant as refreshesOnlyOn401 } from './refreshes-only-on-401.ts'
 import { mutant as secretUpdateNotApplied } from './secret-update-not-applied.ts'
 import { mutant as accessTokenPerTeammate } from './access-token-cached-per-teammate.ts'
@@ -83,6 +84,9 @@ export const RULE_MUTANTS: readonly MutantDefinition[] = [
   secretInReason,
   // Caught in seeds 2 and 3 of 1-3 only (it needs a manager clock behind by 2+ minutes): not in selfcheck's score.
   googleIdTokenExp,
+  // Needs a refused write, a restart and a run inside the leeway in that order: scripted in
+  // scenarios/concurrency/reference-hardening.test.ts, not in selfcheck's score.
+  jiraWaitsOutLease,
 ]
 
 export const CATALOGUE: readonly MutantDefinition[] = [...MUTANTS, ...RULE_MUTANTS]
