@@ -26,6 +26,7 @@ import { mutant as secretInReason } from './secret-in-outcome-reason.ts'
 import { mutant as slackApiOkFalse } from './slack-api-ok-false-read-as-success.ts'
 import { mutant as slackApprovalDeny } from './slack-approval-read-as-deny.ts'
 import { mutant as zendeskLegacyEra } from './zendesk-legacy-era-client.ts'
+import { mutant as zendeskNeverOptsIn } from './zendesk-never-opts-in.ts'
 import { mutant as atlassianAccessDenied } from './atlassian-access-denied-sends-to-consent.ts'
 import { mutant as databricksInvalidRequest } from './databricks-invalid-request-retried.ts'
 import { mutant as expiryUnknown } from './expiry-unknown-never-refreshes.ts'
@@ -87,6 +88,7 @@ export const RULE_MUTANTS: readonly MutantDefinition[] = [
   // Needs a refused write, a restart and a run inside the leeway in that order: scripted in
   // scenarios/concurrency/reference-hardening.test.ts, not in selfcheck's score.
   jiraWaitsOutLease,
+  zendeskNeverOptsIn,
 ]
 
 export const CATALOGUE: readonly MutantDefinition[] = [...MUTANTS, ...RULE_MUTANTS]
