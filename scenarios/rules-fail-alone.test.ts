@@ -93,6 +93,14 @@ const CASES: readonly Case[] = [
     // Every outcome is right (the 401, refresh and retry hide it): only this rule sees it.
     notCaughtBy: ['silent-refresh'],
   },
+  {
+    rule: 'zendesk-opts-into-expiring-tokens',
+    mutant: 'zendesk-never-opts-in',
+    provider: 'zendesk',
+    how: 'timelines',
+    // A legacy grant works today: every outcome is right, only this rule sees it.
+    notCaughtBy: ['silent-refresh'],
+  },
   // Checks the harness, not a manager: its failing test is unsupported-setup-rejected.test.ts (a broken validator).
   { rule: 'unsupported-setup-rejected', mutant: '', provider: 'jira', how: 'harness' },
 ]

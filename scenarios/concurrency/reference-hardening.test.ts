@@ -9,6 +9,7 @@ import {
   createManager as referenceManager,
 } from '../../src/manager/reference-manager.ts'
 import { createFakeSource } from '../../src/manager/testing/fake-source.ts'
+import { mutantById } from '../mutants/index.ts'
 import { ruleById } from '../../src/rules/catalogue/index.ts'
 import { renderInterleaving } from '../../src/suite/interleavings-render.ts'
 import { replayTimeline } from '../../src/suite/play.ts'
@@ -43,10 +44,15 @@ const fault = (f: Extract<TimelineEvent, { type: 'fault' }>['fault'], times = 1)
   times,
 })
 
-async function play(org: OrgSpec, events: TimelineEvent[], managerInstances = 1) {
+async function play(
+  org: OrgSpec,
+  events: TimelineEvent[],
+  managerInstances = 1,
+  createManager = referenceManager,
+) {
   const replay = await replayTimeline({
     org,
-    createManager: referenceManager,
+    createManager,
     rules: RULES,
     events,
     managerInstances,
@@ -201,6 +207,63 @@ describe('the reference manager under store and process trouble', () => {
       { kind: 'outcome', outcome: { kind: 'retry_later', reason: 'token endpoint failed (503)' } },
       { kind: 'outcome', outcome: { kind: 'ok' } },
     ])
+  })
+})
+
+describe('the reference manager when the store refuses the rotated write, then the process restarts (Jira)', () => {
+  const jiraOrg: OrgSpec = {
+    teammates: ['alice'],
+    packs: [{ id: 'jira', provider: 'jira', setup: 'central', instance: 'acme' }],
+  }
+  const j = (e: TimelineEvent): TimelineEvent => ('pack' in e ? { ...e, pack: 'jira' } : e)
+  /** The source rotated RT1 into RT2, every write of RT2 failed, and the process holding RT2 died. */
+  const baselineEvents: TimelineEvent[] = [
+    connect,
+    expire,
+    // The claim (one write) succeeds, the source rotates, then the three writes of the rotated token fail.
+    { type: 'store_fault', failures: 3, afterWrites: 1 },
+    run,
+    { type: 'restart_manager' },
+  ]
+  const lost = baselineEvents.map(j)
+
+  it("a run inside the leeway takes the dead holder's lease over and re-presents the retired token: no prompt, ever", async () => {
+    const r = await play(jiraOrg, [...lost, run, expire, run].map(j))
+    expect(r.violations, r.lines.join('\n')).toEqual([])
+    const outcomes = r.results
+      .filter((x) => x.kind === 'outcome')
+      .map((x) => x.kind === 'outcome' && x.outcome)
+    expect(outcomes).toEqual([
+      { kind: 'ok' },
+      { kind: 'retry_later', reason: 'the credential store is unavailable' },
+      { kind: 'ok' },
+      { kind: 'ok' },
+    ])
+    expect(presentedAs(r.trace)).toEqual(['current', 'retired_within_leeway', 'current'])
+  })
+
+  it('the manager that waits the stale lease out loses the grant, and rotation-is-durable blames it', async () => {
+    const mutant = mutantById('jira-waits-out-stale-lease')
+    const r = await play(jiraOrg, [...lost, run, expire, run].map(j), 1, mutant.createManager)
+    const [violation] = r.violations
+    expect(violation?.rule, r.lines.join('\n')).toBe('rotation-is-durable')
+    expect(violation?.stepIndex).toBe(7)
+    expect(r.lines.join('\n')).toMatch(
+      /store refused P0's write of RT2, and run alice#2 on P0' ran inside the leeway/,
+    )
+    // The run inside the leeway only waited (retry later); the last one presented RT1 after the leeway.
+    expect(r.results[5]).toMatchObject({ kind: 'outcome', outcome: { kind: 'retry_later' } })
+    expect(presentedAs(r.trace)).toEqual(['current', 'retired_after_leeway'])
+  })
+
+  it("with no run before the leeway ends, the prompt is the world's doing: allowed for both managers", async () => {
+    for (const createManager of [referenceManager, mutantById('jira-waits-out-stale-lease').createManager]) {
+      const late: TimelineEvent = { type: 'advance', ms: 11 * MINUTE_MS }
+      const r = await play(jiraOrg, [...lost, late, run, connect, run].map(j), 1, createManager)
+      expect(r.violations, r.lines.join('\n')).toEqual([])
+      expect(r.results.at(-3)).toMatchObject({ kind: 'outcome', outcome: { kind: 'connect_required' } })
+      expect(r.results.at(-1)).toEqual({ kind: 'outcome', outcome: { kind: 'ok' } })
+    }
   })
 })
 

@@ -8,6 +8,7 @@ import { mutant as skewToleranceWrongSign } from './expiry-skew-tolerance-wrong-
 import { mutant as googleIdTokenExp } from './google-expiry-from-id-token-on-local-clock.ts'
 import { mutant as googleRaptRetried } from './google-invalid-rapt-retried.ts'
 import { mutant as jiraKeepsRetired } from './jira-keeps-retired-refresh-token.ts'
+import { mutant as jiraWaitsOutLease } from './jira-waits-out-stale-lease.ts'
 import { mutant as refreshesOnlyOn401 } from './refreshes-only-on-401.ts'
 import { mutant as secretUpdateNotApplied } from './secret-update-not-applied.ts'
 import { mutant as accessTokenPerTeammate } from './access-token-cached-per-teammate.ts'
@@ -25,6 +26,7 @@ import { mutant as secretInReason } from './secret-in-outcome-reason.ts'
 import { mutant as slackApiOkFalse } from './slack-api-ok-false-read-as-success.ts'
 import { mutant as slackApprovalDeny } from './slack-approval-read-as-deny.ts'
 import { mutant as zendeskLegacyEra } from './zendesk-legacy-era-client.ts'
+import { mutant as zendeskNeverOptsIn } from './zendesk-never-opts-in.ts'
 import { mutant as atlassianAccessDenied } from './atlassian-access-denied-sends-to-consent.ts'
 import { mutant as databricksInvalidRequest } from './databricks-invalid-request-retried.ts'
 import { mutant as expiryUnknown } from './expiry-unknown-never-refreshes.ts'
@@ -83,6 +85,10 @@ export const RULE_MUTANTS: readonly MutantDefinition[] = [
   secretInReason,
   // Caught in seeds 2 and 3 of 1-3 only (it needs a manager clock behind by 2+ minutes): not in selfcheck's score.
   googleIdTokenExp,
+  // Needs a refused write, a restart and a run inside the leeway in that order: scripted in
+  // scenarios/concurrency/reference-hardening.test.ts, not in selfcheck's score.
+  jiraWaitsOutLease,
+  zendeskNeverOptsIn,
 ]
 
 export const CATALOGUE: readonly MutantDefinition[] = [...MUTANTS, ...RULE_MUTANTS]

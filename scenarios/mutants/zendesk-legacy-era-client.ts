@@ -24,7 +24,7 @@ export const mutant = defineMutant({
     'It asks for no expiry and reads an answer without expires_in as a non-expiring legacy token, so it keeps no refresh token.',
   models: 'connectors.md root causes 4 and 8 (NangoHQ/nango#6775, estuary/connectors#2886)',
   targets: ['zendesk'],
-  caughtBy: ['silent-refresh', 'long-lived-stays-quiet'],
+  caughtBy: ['silent-refresh', 'long-lived-stays-quiet', 'zendesk-opts-into-expiring-tokens'],
   createManager: (env) =>
     createReferenceManager(env, {
       parts: {

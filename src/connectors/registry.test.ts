@@ -132,6 +132,7 @@ describe('a made-up connector needs nothing but its record', () => {
     },
     rotating: null,
     rotation: 'unknown',
+    reuseLeewayMs: null,
     paceScenarios: [],
     unsupportedSetups: [
       {

@@ -55,6 +55,12 @@ export interface ConnectorRecord {
   rotating: RotatingSetup | null
   /** The reference manager's rotation knowledge (see RotationKnowledge). */
   rotation: RotationKnowledge
+  /**
+   * How long the source is documented to honour a retired refresh token (Atlassian: 10 minutes), or
+   * null where connectors.md documents none. With `rotation: 'leeway'`, the reference manager may take
+   * over another process's lease inside it (a holder that died with its rotated write refused).
+   */
+  reuseLeewayMs: number | null
   /** Scripted horizons for `policy-sets-the-pace`; [] when no policy ends a grant on a schedule. */
   paceScenarios: readonly PaceScenario[]
   /** Setups refused at pack definition; [] when the source page names none. */

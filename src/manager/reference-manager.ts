@@ -106,6 +106,11 @@ export function defaultRotationKnowledge(): Readonly<Record<string, RotationKnow
   return Object.fromEntries(connectorIds().map((id) => [id, connector(id).rotation]))
 }
 
+/** How long each provider is documented to honour a retired refresh token, from its connector record. */
+export function defaultReuseLeeway(): Readonly<Record<string, number | null>> {
+  return Object.fromEntries(connectorIds().map((id) => [id, connector(id).reuseLeewayMs]))
+}
+
 export interface ReferenceManagerOptions {
   /** Refresh proactively this long before a known expiry (default 5 minutes). */
   refreshMarginMs?: number
@@ -118,6 +123,11 @@ export interface ReferenceManagerOptions {
   instanceId?: string
   /** Overrides of some providers' rotation facts, over defaultRotationKnowledge() (the connector records'). */
   rotation?: { readonly [P in ProviderId]?: RotationKnowledge }
+  /**
+   * Overrides of how long some providers honour a retired refresh token (null: not known), over the
+   * connector records'. Used only where the rotation knowledge is `leeway`: see `mayTakeOver`.
+   */
+  reuseLeewayMs?: { readonly [P in ProviderId]?: number | null }
   /** Bounded backoff for transient token-endpoint failures. */
   retry?: Partial<RetryOptions>
   /** Replace individual decisions (mutants, provider experiments); see ManagerParts. */
@@ -175,21 +185,28 @@ interface Lease {
   holder: string
   nonce: string
   expiresAt: number
+  /** When it was claimed (the holder's clock); absent in a lease written without it. */
+  claimedAt?: number
 }
 
 export function leaseOf(credential: StoredCredential): Lease | undefined {
   const value = credential.extras?.[LEASE_EXTRA]
   if (value === undefined) return undefined
-  const [holder, nonce, expiresAt] = value.split('~')
+  const [holder, nonce, expiresAt, claimedAt] = value.split('~')
   const at = Number(expiresAt)
   if (!holder || !nonce || !Number.isFinite(at)) return undefined
-  return { holder, nonce, expiresAt: at }
+  const claimed = claimedAt === undefined ? Number.NaN : Number(claimedAt)
+  return { holder, nonce, expiresAt: at, ...(Number.isFinite(claimed) ? { claimedAt: claimed } : {}) }
 }
 
 function withLease(credential: StoredCredential, lease: Lease): StoredCredential {
+  const claimed = lease.claimedAt === undefined ? '' : `~${lease.claimedAt}`
   return {
     ...credential,
-    extras: { ...credential.extras, [LEASE_EXTRA]: `${lease.holder}~${lease.nonce}~${lease.expiresAt}` },
+    extras: {
+      ...credential.extras,
+      [LEASE_EXTRA]: `${lease.holder}~${lease.nonce}~${lease.expiresAt}${claimed}`,
+    },
   }
 }
 
@@ -245,6 +262,10 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   const rotation: Readonly<Record<string, RotationKnowledge | undefined>> = {
     ...defaultRotationKnowledge(),
     ...options.rotation,
+  }
+  const reuseLeeway: Readonly<Record<string, number | null | undefined>> = {
+    ...defaultReuseLeeway(),
+    ...options.reuseLeewayMs,
   }
   let leaseCount = 0
   /** Rotated credentials the store refused, by key, with the fencing version they must be written at. */
@@ -397,6 +418,25 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   }
 
   /**
+   * May a process take over a lease another process still holds, once it has waited for its result?
+   * Only on a source that honours a retired refresh token for a known leeway, while every token the
+   * holder may have presented is still inside it: the holder presents only after its claim and never
+   * after its lease (shorter than the leeway) runs low, so whichever presentation reaches the source
+   * second is honoured (connectors.md §1, "Reuse leeway | 10 minutes"). This is what rescues a
+   * credential whose rotated write the store refused before the holder died (a restart): the only
+   * durable token is the retired one, and waiting out the dead holder's lease would present it after
+   * the leeway, which ends the grant (root cause 6). Elsewhere the lease is waited out.
+   */
+  function mayTakeOver(pack: PackDescriptor, held: Lease, now: number): boolean {
+    if (rotation[pack.provider] !== 'leeway') return false
+    const leeway = reuseLeeway[pack.provider]
+    if (leeway === undefined || leeway === null || held.claimedAt === undefined) return false
+    // The holder's lease must end inside the leeway, or its last presentation could fall outside it.
+    if (held.expiresAt - held.claimedAt >= leeway) return false
+    return now < held.claimedAt + leeway - LEASE_SAFETY_MS
+  }
+
+  /**
    * The refresh protocol, run at most once at a time per key in this process. Every iteration
    * starts from a fresh read of the store, so a rotation by another instance is always seen.
    */
@@ -437,16 +477,24 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
           await clock.sleep(LEASE_POLL_MS)
           continue
         }
-        const failure: FailureClass = {
-          kind: 'transient',
-          detail: 'another process is refreshing this credential',
-          retryAfterMs: held.expiresAt - now,
+        if (!mayTakeOver(pack, held, now)) {
+          const failure: FailureClass = {
+            kind: 'transient',
+            detail: 'another process is refreshing this credential',
+            retryAfterMs: held.expiresAt - now,
+          }
+          return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
         }
-        return { kind: 'failed', outcome: parts.outcomeForFailure(failure), failure }
+        // else: claim it over the holder (see mayTakeOver); its own write is fenced out from now on.
       }
 
       // Claim the credential: only one compare-and-set from this version can succeed.
-      const lease: Lease = { holder: instanceId, nonce: String(++leaseCount), expiresAt: now + leaseMs }
+      const lease: Lease = {
+        holder: instanceId,
+        nonce: String(++leaseCount),
+        expiresAt: now + leaseMs,
+        claimedAt: now,
+      }
       const claimed = await safeCas(key, current.version, withLease(credential, lease))
       if (claimed === 'unavailable') return storeUnavailable()
       if (!claimed) {

@@ -31,7 +31,7 @@ import type { GrantEndCause, LedgerEvent } from '../../mocks/types.ts'
 import { formatDuration } from '../clock.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import type { IoEvent, ProcRef, RunRef, TraceStep } from '../world/types.ts'
-import { formatProc } from '../world/process-io.ts'
+import { formatProc, formatRun } from '../world/process-io.ts'
 
 /** A reuse leeway at least this long leaves a manager time to re-present a token after a missing refresh_token. */
 export const USABLE_LEEWAY_MS = 60_000
@@ -58,6 +58,10 @@ interface Link {
   acted: boolean
   crashed: boolean
   storeFailed: boolean
+  /** The IO seq of the first refused write of it (store_fault), when the store refused one. */
+  storeFailedSeq?: number
+  /** When the presenting process claimed the credential for this request (its last lease write), else when it sent it. */
+  claimedAtMs: number
   /** The answer was dropped on the wire (the process saw a network failure), not lost to a crash. */
   dropped: boolean
   reuseLeewayMs: number
@@ -123,6 +127,10 @@ export class RotationLedger {
     string,
     { untilMs: number; retryAfterMs: number; atMs: number; seq: number }
   >()
+  /** Every run the processes started, with whether the store refused one of its process's writes meanwhile. */
+  private readonly runs: RunSpan[] = []
+  /** Per process: when it last wrote a lease (claimed a credential). */
+  private readonly lastClaimAt = new Map<string, number>()
   readonly reuses: ReuseFinding[] = []
   readonly retryAfterBreaches: RetryAfterFinding[] = []
   private ingested = 0
@@ -187,8 +195,13 @@ export class RotationLedger {
         break
       case 'store_write':
         if (event.result === 'failed') {
-          for (const link of this.pendingOf(event.proc)) link.storeFailed = true
+          for (const link of this.pendingOf(event.proc)) {
+            link.storeFailed = true
+            link.storeFailedSeq ??= event.seq
+          }
+          for (const span of this.openRuns(event.proc)) span.refusedWrite = true
         } else if (event.result === 'ok' && !event.deletes) {
+          if (event.leased === true) this.lastClaimAt.set(procKey(event.proc), event.atMs)
           const written =
             event.refreshToken === undefined ? undefined : this.linksByToken.get(event.refreshToken)
           if (written) written.persisted = true
@@ -198,6 +211,20 @@ export class RotationLedger {
           }
         }
         break
+      case 'run_start':
+        this.runs.push({
+          proc: event.proc,
+          run: event.run,
+          startSeq: event.seq,
+          startAtMs: event.atMs,
+          refusedWrite: false,
+        })
+        break
+      case 'run_end': {
+        const span = this.openRuns(event.proc).find((r) => r.run.id === event.run.id)
+        if (span) span.endSeq = event.seq
+        break
+      }
       case 'crash':
         for (const link of this.linksByRequest.values()) {
           if (!sameProc(link.proc, event.proc) || link.persisted) continue
@@ -211,6 +238,11 @@ export class RotationLedger {
   }
 
   private readonly requestsBySeq = new Map<number, TokenRequest>()
+
+  /** Runs started on this process that have not ended. */
+  private openRuns(proc: ProcRef): RunSpan[] {
+    return this.runs.filter((r) => r.endSeq === undefined && sameProc(r.proc, proc))
+  }
 
   /** Links delivered to this process whose refresh token is not persisted yet. */
   private pendingOf(proc: ProcRef): Link[] {
@@ -288,6 +320,7 @@ export class RotationLedger {
       acted: false,
       crashed: false,
       storeFailed: false,
+      claimedAtMs: Math.min(this.lastClaimAt.get(procKey(event.proc)) ?? event.sentAtMs, event.sentAtMs),
       reuseLeewayMs: event.reuseLeewayMs,
       knownToRotate: event.rotation && event.provider !== undefined && event.provider in ALWAYS_ROTATES,
     }
@@ -356,6 +389,19 @@ export class RotationLedger {
         because: `${who} outside the source's ${formatDuration(unused.reuseLeewayMs)} leeway; the refresh that replaced it was seen to fail by ${formatProc(unused.proc)} (${loss}), which never presented ${presented} again while the leeway allowed it`,
       }
     }
+    // A write the store refused, on a source whose leeway is usable: the retired token is the only
+    // durable one, and a process that does not hold the replacement (another one, or the holder's
+    // successor after a restart) ran this credential inside the leeway without presenting it again.
+    for (const refused of successors.filter((s) => refusedInLeeway(s))) {
+      if (this.presentedAgain(refused)) continue
+      const chance = this.missedChance(family, refused)
+      if (chance === undefined) continue
+      return {
+        ...base,
+        excused: false,
+        because: `${who} outside the source's ${formatDuration(refused.reuseLeewayMs)} leeway; the store refused ${formatProc(refused.proc)}'s write of ${refused.refreshToken ?? 'its replacement'}, and run ${formatRun(chance.run)} on ${formatProc(chance.proc)} ran inside the leeway without presenting ${presented} again (waiting out the lease of a holder that could not persist loses the grant)`,
+      }
+    }
     return {
       ...base,
       excused: true,
@@ -379,6 +425,34 @@ export class RotationLedger {
       if (link.dropped ? r.sentAtMs >= link.atMs - link.reuseLeewayMs : r.seq > link.requestSeq) return true
     }
     return false
+  }
+
+  /** Did any process present this link's token again while the source's leeway still honoured it? */
+  private presentedAgain(link: Link): boolean {
+    const until = link.atMs + link.reuseLeewayMs
+    for (const r of this.requestsBySeq.values()) {
+      if (r.seq > link.requestSeq && r.presented === link.presented && r.sentAtMs < until) return true
+    }
+    return false
+  }
+
+  /**
+   * A run of the family's teammate and pack, on a process that does not hold the refused replacement,
+   * that started after the refusal with time left in the leeway (a minute before it ends, counted from
+   * the claim), ended, and saw no write of its own process refused: it could have presented the token.
+   */
+  private missedChance(family: FamilyState, link: Link): RunSpan | undefined {
+    const deadline = link.claimedAtMs + link.reuseLeewayMs - USABLE_LEEWAY_MS
+    return this.runs.find(
+      (r) =>
+        r.run.teammate === family.login &&
+        r.run.pack === family.pack &&
+        !sameProc(r.proc, link.proc) &&
+        r.startSeq > (link.storeFailedSeq ?? Number.POSITIVE_INFINITY) &&
+        r.startAtMs < deadline &&
+        r.endSeq !== undefined &&
+        !r.refusedWrite,
+    )
   }
 
   private checkRetryAfter(stepIndex: number, event: TokenRequest): void {
@@ -415,6 +489,29 @@ export const ALWAYS_ROTATES: Readonly<Partial<Record<ProviderId, string>>> = {
 function rotationSeenBefore(family: FamilyState, link: Link): boolean {
   const before = family.links.slice(0, family.links.indexOf(link))
   return before.some((l) => l.kind === 'refresh' && l.fate === 'delivered' && l.refreshToken !== undefined)
+}
+
+interface RunSpan {
+  proc: ProcRef
+  run: RunRef
+  startSeq: number
+  startAtMs: number
+  endSeq?: number
+  /** The store refused a write of the run's process while it ran. */
+  refusedWrite: boolean
+}
+
+/** A delivered replacement the store refused to persist (never used), on a source with a usable leeway. */
+function refusedInLeeway(link: Link): boolean {
+  return (
+    link.kind === 'refresh' &&
+    link.reuseLeewayMs >= USABLE_LEEWAY_MS &&
+    link.fate === 'delivered' &&
+    link.storeFailed &&
+    !link.persisted &&
+    !link.acted &&
+    !link.refreshTokenMissing
+  )
 }
 
 function procKey(proc: ProcRef): string {

@@ -20,6 +20,7 @@ export type RuleId =
   | 'triage-matches-table'
   | 'no-secret-leaks'
   | 'no-expired-token-presented'
+  | 'zendesk-opts-into-expiring-tokens'
 
 /**
  * Who ended a grant, as far as the rules care. `lost_response`: the source destroyed (or will refuse)

@@ -20,6 +20,7 @@ export const baselineConnector: ConnectorRecord = {
   rotating: baselineRotating,
   // the baseline's rotation is a policy the scenario chooses, so the manager learns it per grant.
   rotation: 'unknown',
+  reuseLeewayMs: null,
   // its random policies have no documented schedule to restate.
   paceScenarios: [],
   // The source page names no unsupported setup.

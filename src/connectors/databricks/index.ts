@@ -14,6 +14,7 @@ export const databricksConnector: ConnectorRecord = {
   rotating: ROTATING_SETUPS.databricks,
   // single-use refresh tokens: presenting a retired one is a reuse.
   rotation: 'no_leeway',
+  reuseLeewayMs: null,
   paceScenarios: databricksPaceScenarios,
   // The source page names no unsupported setup.
   unsupportedSetups: [],

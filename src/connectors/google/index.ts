@@ -29,6 +29,7 @@ export const googleConnector: ConnectorRecord = {
   rotating: null,
   // Google never rotates: a refresh answer without a refresh token is normal.
   rotation: 'never',
+  reuseLeewayMs: null,
   paceScenarios: googlePaceScenarios,
   unsupportedSetups: GOOGLE_UNSUPPORTED,
 }

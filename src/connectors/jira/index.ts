@@ -1,4 +1,5 @@
 /** The Jira connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
+import { MINUTE_MS } from '../../clock.ts'
 import { createJiraMockFromInput } from '../../../mocks/jira/index.ts'
 import { jiraQuirks } from '../../../mocks/jira/quirks.ts'
 import { jiraClient } from '../../providers/jira.ts'
@@ -25,6 +26,7 @@ export const jiraConnector: ConnectorRecord = {
   rotating: ROTATING_SETUPS.jira,
   // Atlassian always rotates and honours a retired refresh token for 10 minutes.
   rotation: 'leeway',
+  reuseLeewayMs: 10 * MINUTE_MS,
   paceScenarios: jiraPaceScenarios,
   unsupportedSetups: JIRA_UNSUPPORTED,
 }

@@ -14,6 +14,7 @@ export const salesforceConnector: ConnectorRecord = {
   rotating: ROTATING_SETUPS.salesforce,
   // with Refresh Token Rotation a retired refresh token is refused at once.
   rotation: 'no_leeway',
+  reuseLeewayMs: null,
   paceScenarios: salesforcePaceScenarios,
   // The source page names no unsupported setup.
   unsupportedSetups: [],

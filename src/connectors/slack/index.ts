@@ -25,6 +25,7 @@ export const slackConnector: ConnectorRecord = {
   rotating: ROTATING_SETUPS.slack,
   // token rotation is an opt-in of each Slack app, so the manager learns it per grant.
   rotation: 'unknown',
+  reuseLeewayMs: null,
   // Slack refresh tokens have no lifetime: no policy ends a grant on a schedule.
   paceScenarios: [],
   unsupportedSetups: SLACK_UNSUPPORTED,

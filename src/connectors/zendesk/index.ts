@@ -14,6 +14,7 @@ export const zendeskConnector: ConnectorRecord = {
   rotating: ROTATING_SETUPS.zendesk,
   // each refresh rotates both tokens and the old refresh token is refused.
   rotation: 'no_leeway',
+  reuseLeewayMs: null,
   paceScenarios: zendeskDailyScenarios,
   // The source page names no unsupported setup.
   unsupportedSetups: [],

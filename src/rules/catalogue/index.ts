@@ -18,6 +18,7 @@ import { rotationIsDurable } from './rotation-is-durable.ts'
 import { secretMismatchIsAdmin } from './secret-mismatch-is-admin.ts'
 import { silentRefresh } from './silent-refresh.ts'
 import { transientNeverPrompts } from './transient-never-prompts.ts'
+import { zendeskOptsIntoExpiringTokens } from './zendesk-opts-into-expiring-tokens.ts'
 
 /** The rule catalogue, in DESIGN.md section 5 order. Ids are stable: reports and baselines key on them. */
 export const RULES: readonly RuleDefinition[] = [
@@ -38,6 +39,7 @@ export const RULES: readonly RuleDefinition[] = [
   triageMatchesTable,
   noSecretLeaks,
   noExpiredTokenPresented,
+  zendeskOptsIntoExpiringTokens,
 ]
 
 export function ruleById(id: string): RuleDefinition {
