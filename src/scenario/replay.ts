@@ -8,7 +8,7 @@ import type { CreateManager, ProviderId } from '../manager/contract.ts'
 import { RULES, ruleAppliesTo, ruleById } from '../rules/catalogue/index.ts'
 import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
 import { replayInterleaving } from '../suite/interleavings.ts'
-import { createSimulation, playAndJudge } from '../suite/play.ts'
+import { createSimulation, playAndJudge, type Simulation } from '../suite/play.ts'
 import { RuleViolationError } from '../suite/violation-error.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import type { CompiledScenario } from './scenario-schema.ts'
@@ -32,6 +32,8 @@ export interface ScenarioReplay {
   stepOfTrace?: number[]
   /** For a scheduled (interleaving) scenario: the interleaving, printed operation by operation. */
   lines?: string[]
+  /** Manager processes sharing the store in this replay. */
+  instances?: number
 }
 
 /** The rules that can judge a timeline on this org: named ones, or every per-step/trace rule of its providers. */
@@ -46,6 +48,14 @@ export function timelineRules(org: OrgSpec, ids?: readonly RuleId[]): RuleDefini
 }
 
 export async function replayScenario(
+  scenario: Parameters<typeof replayOnce>[0],
+  options: Parameters<typeof replayOnce>[1],
+): Promise<ScenarioReplay> {
+  const instances = options.managerInstances ?? scenario.definition?.instances ?? 1
+  return { ...(await replayOnce(scenario, options)), instances }
+}
+
+async function replayOnce(
   scenario: Pick<CompiledScenario, 'org' | 'steps'> & {
     definition?: { rules?: RuleId[]; instances?: number; schedule?: number[] }
   },
@@ -71,6 +81,20 @@ export async function replayScenario(
     rules,
     ...(instances !== undefined ? { managerInstances: instances } : {}),
   })
+  try {
+    return await playSteps(sim, scenario.steps, rules, options.keepGoing === true)
+  } finally {
+    // Every manager of this replay is dropped (its dispose awaited), however the replay ended.
+    await sim.world.close()
+  }
+}
+
+async function playSteps(
+  sim: Simulation,
+  steps: CompiledScenario['steps'],
+  rules: readonly RuleDefinition[],
+  keepGoing: boolean,
+): Promise<ScenarioReplay> {
   const start = sim.world.clock.now()
   const events: TimelineEvent[] = []
   const play = async (event: TimelineEvent) => {
@@ -80,7 +104,7 @@ export async function replayScenario(
   const kept: Violation[] = []
   const seen = new Set<string>()
   const stepOfTrace: number[] = []
-  for (const [index, step] of scenario.steps.entries()) {
+  for (const [index, step] of steps.entries()) {
     try {
       if (step.at) {
         const elapsed = sim.world.clock.now() - start
@@ -89,7 +113,7 @@ export async function replayScenario(
       }
       await play(step.event).finally(() => stepOfTrace.push(index))
     } catch (error) {
-      if (error instanceof RuleViolationError && options.keepGoing) {
+      if (error instanceof RuleViolationError && keepGoing) {
         // Whole-trace rules report the same violation again on every later step: keep each once.
         for (const v of error.violations) {
           const key = `${v.rule}\u0000${v.stepIndex}\u0000${v.because}`

@@ -279,6 +279,20 @@ describe('counterexample files', () => {
     expect(again.trace.map((s) => s.elapsedMs)).toEqual(replay.trace.map((s) => s.elapsedMs))
   })
 
+  it('names the manager in the replay hint with the flag that selects it, once', () => {
+    const hint = (manager: string) =>
+      counterexampleToYaml(ce, { manager })
+        .split('\n')
+        .find((l) => l.startsWith('# Replay it'))
+    expect(hint('reference')).toBe('# Replay it: reconnect-lab replay <this file>')
+    expect(hint('./my-adapter.ts')).toBe(
+      '# Replay it: reconnect-lab replay <this file> --manager ./my-adapter.ts',
+    )
+    expect(hint('--manager-cmd "python3 m.py"')).toBe(
+      '# Replay it: reconnect-lab replay <this file> --manager-cmd "python3 m.py"',
+    )
+  })
+
   it('writes relative times without a trace, exactly', () => {
     const text = counterexampleToYaml(ce)
     expect(text).toContain('  - at: +1h1m\n    run: alice@crm')

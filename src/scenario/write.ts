@@ -24,6 +24,14 @@ export interface CounterexampleFileOptions {
   instances?: number
 }
 
+/**
+ * The replay flag that names a manager, from its report label: a module path (`--manager <path>`),
+ * or a protocol manager, whose label already is its flag (`--manager-cmd "<command>"`).
+ */
+export function managerFlag(manager: string): string {
+  return manager.startsWith('--manager-cmd ') ? manager : `--manager ${manager}`
+}
+
 /** `<rule>-<provider>.yaml` */
 export function counterexampleFileName(ce: Pick<Counterexample, 'rule' | 'provider'>): string {
   return `${ce.rule}-${ce.provider}.yaml`
@@ -181,7 +189,7 @@ export function counterexampleToYaml(ce: Counterexample, options: Counterexample
   const instances = scheduled?.instances ?? options.instances ?? 1
   const lines: string[] = [
     `# Counterexample: ${ce.rule} broken on ${ce.provider}, found by reconnect-lab and shrunk to ${ce.events.filter((e) => e.type !== 'advance').length} steps.`,
-    `# Replay it: reconnect-lab replay <this file>${options.manager && options.manager !== 'reference' ? ` --manager ${options.manager}` : ''}`,
+    `# Replay it: reconnect-lab replay <this file>${options.manager && options.manager !== 'reference' ? ` ${managerFlag(options.manager)}` : ''}`,
     ...ce.violations.map((v) => `# ✗ ${describeViolation(v).split('\n')[0]}`),
     `id: ${ce.rule}-${ce.provider}`,
     `title: ${scalar(`${ce.rule} on ${ce.provider}`)}`,

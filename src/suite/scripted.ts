@@ -41,6 +41,9 @@ export async function playScripted(options: {
     })
   } catch (error) {
     if (!(error instanceof Stop)) throw error
+  } finally {
+    // The harness will not call these managers again: let them release what they hold (dispose).
+    await sim.world.close()
   }
   return { trace: sim.world.trace, events, violations }
 }
