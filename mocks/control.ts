@@ -232,7 +232,7 @@ export function createMockControl(deps: ControlDeps): MockControl {
 
     requests: () => recorder.list(),
     ledger: () => store.ledger(),
-    grantTruth: (login, clientId) => core.grantTruth(login, clientId),
+    grantTruth: (login, clientId, options) => core.grantTruth(login, clientId, options),
     accessTokenIsLive: (token) => core.accessTokenIsLive(token),
 
     reset() {

@@ -161,6 +161,10 @@ export interface ConsentContext {
 export type ConsentGate = (ctx: ConsentContext) => ConsentDecision | undefined
 
 /** The in-process control surface shared by every mock; `/_lab/*` routes expose the same over HTTP. */
+export interface GrantTruthOptions {
+  ignoreFamilies?: ReadonlySet<string>
+}
+
 export interface MockControl {
   createClient(input: CreateClientInput): ClientRecordView
   createUser(input: { login: string }): { login: string }
@@ -186,7 +190,11 @@ export interface MockControl {
   advanceClock(ms: number): void
   requests(): RecordedRequest[]
   ledger(): LedgerEvent[]
-  grantTruth(login: string, clientId: string): GrantTruth
+  /**
+   * The teammate's grant for this client: its newest token family. `ignoreFamilies`: families that are
+   * not the one asked about (the same account's other devices, signed in apart from the product).
+   */
+  grantTruth(login: string, clientId: string, options?: GrantTruthOptions): GrantTruth
   /** Is this access token currently accepted by the protected resource? (for oracle and tests, never for managers) */
   accessTokenIsLive(token: string): boolean
   reset(): void

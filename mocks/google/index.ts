@@ -420,8 +420,9 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
 
   // A code exchange without a refresh token (a re-consent without prompt=consent) only adds an access
   // token to the user's existing grant: the grant is the newest family that holds a refresh token.
-  core.grantTruth = (login, clientId): GrantTruth => {
-    const families = store.familiesOf(login, clientId)
+  core.grantTruth = (login, clientId, options): GrantTruth => {
+    const ignore = options?.ignoreFamilies
+    const families = store.familiesOf(login, clientId).filter((f) => !ignore?.has(f.id))
     const holders = families.filter((f) => f.hasRefreshToken)
     const grant = holders[holders.length - 1] ?? families[families.length - 1]
     if (!grant) return { status: 'none' }

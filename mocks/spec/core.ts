@@ -17,6 +17,7 @@ import type {
   Fault,
   GrantEndCause,
   GrantTruth,
+  GrantTruthOptions,
   LedgerEvent,
   TokenPolicy,
 } from '../types.ts'
@@ -243,7 +244,7 @@ export interface AuthorizationCore {
   /** Pure: never records anything, so the oracle can look without changing the run. */
   accessTokenIsLive(token: string): boolean
   /** Pure: the status of the newest family of this teammate and client. */
-  grantTruth(login: string, clientId: string): GrantTruth
+  grantTruth(login: string, clientId: string, options?: GrantTruthOptions): GrantTruth
   revokeGrant(login: string, clientId: string, by: 'user' | 'admin'): void
   rotateClientSecret(clientId: string): string
   /** Ends a live family (no-op and false if it had already ended). Provider hooks use it for eviction. */
@@ -805,8 +806,9 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       return family !== undefined && peekEnd(family, now) === null
     },
 
-    grantTruth(login, clientId) {
-      const families = store.familiesOf(login, clientId)
+    grantTruth(login, clientId, options) {
+      const ignore = options?.ignoreFamilies
+      const families = store.familiesOf(login, clientId).filter((f) => !ignore?.has(f.id))
       const newest = families[families.length - 1]
       if (!newest) return { status: 'none' }
       const end = peekEnd(newest, clock.now())

@@ -232,6 +232,11 @@ function marksOf(step: TraceStep, org: OrgSpec, processes: number): RawMark[] {
     case 'indexing':
       out.push(worldMark(sourceLane(event.pack), `indexing ${event.action}`, event))
       break
+    case 'other_devices':
+      out.push(
+        worldMark(teammateLane(event.teammate, event.pack), `signed in on ${event.count} other devices`, event),
+      )
+      break
     case 'restart_manager':
       out.push(worldMark(MANAGER_LANE, 'restart', event))
       break

@@ -11,7 +11,11 @@ import { replayInterleaving } from '../suite/interleavings.ts'
 import { createSimulation, playAndJudge, type Simulation } from '../suite/play.ts'
 import { RuleViolationError } from '../suite/violation-error.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import { type TriageRow, type TriageVerdict, triageTrace } from '../triage.ts'
+import { formatResult } from '../world/timeline-format.ts'
+import { formatOutcomeExpectation, outcomeMatches } from './outcome-expectation.ts'
 import type { CompiledScenario } from './scenario-schema.ts'
+import type { ScenarioExpect } from './types.ts'
 
 /** Real-time bound on replaying a recorded interleaving. */
 const SCHEDULED_REPLAY_LIMIT_MS = 60_000
@@ -57,7 +61,7 @@ export async function replayScenario(
 
 async function replayOnce(
   scenario: Pick<CompiledScenario, 'org' | 'steps'> & {
-    definition?: { rules?: RuleId[]; instances?: number; schedule?: number[] }
+    definition?: { rules?: RuleId[]; instances?: number; schedule?: number[]; expect?: ScenarioExpect }
   },
   options: {
     createManager: CreateManager
@@ -81,8 +85,12 @@ async function replayOnce(
     rules,
     ...(instances !== undefined ? { managerInstances: instances } : {}),
   })
+  const triage = scenario.definition?.expect?.triage
   try {
-    return await playSteps(sim, scenario.steps, rules, options.keepGoing === true)
+    return await playSteps(sim, scenario.steps, rules, {
+      keepGoing: options.keepGoing === true,
+      ...(triage !== undefined ? { triage: typeof triage === 'string' ? { verdict: triage } : triage } : {}),
+    })
   } finally {
     // Every manager of this replay is dropped (its dispose awaited), however the replay ended.
     await sim.world.close()
@@ -93,8 +101,10 @@ async function playSteps(
   sim: Simulation,
   steps: CompiledScenario['steps'],
   rules: readonly RuleDefinition[],
-  keepGoing: boolean,
+  options: { keepGoing: boolean; triage?: { verdict: TriageVerdict; row?: TriageRow } },
 ): Promise<ScenarioReplay> {
+  const { keepGoing } = options
+  const byFile = judgedByFile(rules)
   const start = sim.world.clock.now()
   const events: TimelineEvent[] = []
   const play = async (event: TimelineEvent) => {
@@ -112,6 +122,7 @@ async function playSteps(
         if (wait > 0) await play({ type: 'advance', ms: wait }).finally(() => stepOfTrace.push(index))
       }
       await play(step.event).finally(() => stepOfTrace.push(index))
+      if (byFile.length > 0) fileExpectations(sim, byFile, step, index === steps.length - 1, options.triage)
     } catch (error) {
       if (error instanceof RuleViolationError && keepGoing) {
         // Whole-trace rules report the same violation again on every later step: keep each once.
@@ -145,6 +156,55 @@ async function playSteps(
     }
   }
   return { trace: sim.world.trace, events, violations: kept, rules, stepOfTrace }
+}
+
+/**
+ * Rules with no judgement of their own on a timeline: the standalone checks (a scripted horizon, the
+ * triage table). Named in a file's `rules:` (their counterexample files), they are judged by the
+ * file's own expectations, which the check wrote: each step's `expect:` and `expect.triage`.
+ */
+export function judgedByFile(rules: readonly RuleDefinition[]): RuleDefinition[] {
+  return rules.filter(
+    (r) => r.judge === undefined && r.judgeTrace === undefined && r.standalone !== undefined,
+  )
+}
+
+/** Throws RuleViolationError when the step just played is not what the file expects of it (or, last, its triage). */
+function fileExpectations(
+  sim: Simulation,
+  rules: readonly RuleDefinition[],
+  step: CompiledScenario['steps'][number],
+  last: boolean,
+  triage: { verdict: TriageVerdict; row?: TriageRow } | undefined,
+): void {
+  const played = sim.world.trace[sim.world.trace.length - 1]
+  if (!played) return
+  const where = step.line !== undefined ? ` (line ${step.line})` : ''
+  const problems: string[] = []
+  if (step.expect && !outcomeMatches(step.expect, played.result))
+    problems.push(
+      `the file expects this step to end in ${formatOutcomeExpectation(step.expect)}${where}; it ended in ${formatResult(played.result) || played.result.kind}`,
+    )
+  if (last && triage) {
+    const report = triageTrace(sim.world.trace, sim.org)
+    if (report.verdict !== triage.verdict || (triage.row !== undefined && report.row !== triage.row))
+      problems.push(
+        `the file expects triage ${triage.verdict}${triage.row ? ` (${triage.row})` : ''}; triage said ${report.verdict} (${report.row})`,
+      )
+  }
+  if (problems.length === 0) return
+  throw new RuleViolationError(
+    rules.flatMap((rule) =>
+      problems.map((because) => ({
+        rule: rule.id,
+        stepIndex: played.index,
+        because,
+        allowed: [],
+        actual: played.result,
+      })),
+    ),
+    played,
+  )
 }
 
 /**

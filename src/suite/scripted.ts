@@ -54,9 +54,11 @@ export function scriptedCounterexample(
   org: OrgSpec,
   run: ScriptedRun,
   extra: Violation[] = [],
+  file: Pick<Counterexample, 'expected' | 'unreplayable'> = {},
 ): Counterexample {
   const violations = [...run.violations, ...extra]
   return {
+    ...file,
     rule,
     provider,
     seed: 0,

@@ -62,6 +62,8 @@ export interface RunCommandOptions {
   callTimeoutMs?: number
   createManager?: CreateManager
   managerLabel?: string
+  /** Scheduled interleavings per provider (default max(runs, 1000)); tests pass fewer. */
+  interleavings?: number
 }
 
 /** The canonical report plus what the CI gate and the counterexample files add. */
@@ -131,6 +133,7 @@ async function runWith(
     managerLabel,
     seed,
     runs: options.runs,
+    ...(options.interleavings !== undefined ? { interleavings: options.interleavings } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.rules ? { rules: options.rules } : {}),
     onProgress: createProgress(io),
