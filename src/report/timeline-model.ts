@@ -234,7 +234,11 @@ function marksOf(step: TraceStep, org: OrgSpec, processes: number): RawMark[] {
       break
     case 'other_devices':
       out.push(
-        worldMark(teammateLane(event.teammate, event.pack), `signed in on ${event.count} other devices`, event),
+        worldMark(
+          teammateLane(event.teammate, event.pack),
+          `signed in on ${event.count} other devices`,
+          event,
+        ),
       )
       break
     case 'restart_manager':
