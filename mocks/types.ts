@@ -161,6 +161,7 @@ export interface ConsentContext {
 export type ConsentGate = (ctx: ConsentContext) => ConsentDecision | undefined
 
 /** The in-process control surface shared by every mock; `/_lab/*` routes expose the same over HTTP. */
+
 export interface MockControl {
   createClient(input: CreateClientInput): ClientRecordView
   createUser(input: { login: string }): { login: string }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { playScenarioStory } from '../src/cli/commands/scenario.ts'
 import { createManager as referenceManager } from '../src/manager/reference-manager.ts'
 import { loadScenarioFile } from '../src/scenario/load.ts'
+import { createManager as neverPrompts } from './mutants/never-prompts-on-dead-grant.ts'
 import { createManager as rotatedNotPersisted } from './mutants/rotated-refresh-token-not-persisted.ts'
 import { createManager as tokenSharedAcrossPacks } from './mutants/token-shared-across-packs.ts'
 
@@ -44,5 +45,30 @@ describe('the scenario library', () => {
     const story = await playScenarioStory(scenario, MUTANTS[name])
     expect(story.broken.length, story.story.join('\n')).toBeGreaterThan(0)
     expect(story.passed).toBe(false)
+  })
+
+  // The other-devices cases: the eviction is the source's (the product's grant, not another device's,
+  // ends), so a manager that never prompts on a dead grant breaks expiry-prompts-once there.
+  it.each([
+    'google-101st-token.yaml',
+    'salesforce-sixth-approval.yaml',
+  ])('%s: the eviction ends the product grant; a manager that never prompts breaks expiry-prompts-once', async (file) => {
+    const scenario = await loadScenarioFile(join(dir, file), process.cwd())
+    const story = await playScenarioStory(scenario, neverPrompts)
+    expect(story.broken, story.story.join('\n')).toContain('expiry-prompts-once')
+    expect(story.passed).toBe(false)
+  })
+
+  it('google-101st-token needs the 100-token limit: without it, the run after the 101st sign-in is silent', async () => {
+    const scenario = await loadScenarioFile(join(dir, 'google-101st-token.yaml'), process.cwd())
+    const unlimited = {
+      ...scenario,
+      org: {
+        ...scenario.org,
+        packs: scenario.org.packs.map((p) => ({ ...p, options: { liveTokenLimit: false } })),
+      },
+    }
+    const story = await playScenarioStory(unlimited, referenceManager)
+    expect(story.verdicts.join('\n')).toContain('✗ 3 of 4 step outcomes as expected')
   })
 })

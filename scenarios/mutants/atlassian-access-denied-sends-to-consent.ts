@@ -1,6 +1,5 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { oauthErrorCode, providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { oauthErrorCode } from '../../src/providers/index.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'atlassian-access-denied-sends-to-consent',
@@ -11,31 +10,18 @@ export const mutant = defineMutant({
     'connectors.md root cause 7 and section 1 (Atlassian wrong secret returns access_denied, like a user clicking Deny: MrRefactoring/jira.js isReauthorizationRequired docs)',
   targets: ['jira'],
   caughtBy: ['secret-mismatch-is-admin'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const parsed = client.parseTokenResponse(status, headers, body, nowMs)
-              if (parsed.kind === 'failure' && oauthErrorCode(body) === 'access_denied') {
-                return {
-                  kind: 'failure',
-                  failure: {
-                    kind: 'permanent',
-                    reason: 'consent_denied',
-                    detail: 'token endpoint answered access_denied',
-                  },
-                }
-              }
-              return parsed
-            },
-          }
-        },
-      },
-    }),
+  createManager: rewritingTokenResponses(({ parsed, body }) =>
+    parsed.kind === 'failure' && oauthErrorCode(body) === 'access_denied'
+      ? {
+          kind: 'failure',
+          failure: {
+            kind: 'permanent',
+            reason: 'consent_denied',
+            detail: 'token endpoint answered access_denied',
+          },
+        }
+      : parsed,
+  ),
 })
 
 export const createManager = mutant.createManager

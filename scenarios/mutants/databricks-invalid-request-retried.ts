@@ -1,6 +1,5 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { oauthErrorCode, providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { oauthErrorCode } from '../../src/providers/index.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'databricks-invalid-request-retried',
@@ -11,30 +10,14 @@ export const mutant = defineMutant({
     'connectors.md section 6 and root cause 7 (Databricks refresh failure is invalid_request, not invalid_grant: databricks/cli#1434, #667, #709)',
   targets: ['databricks'],
   caughtBy: ['expiry-prompts-once', 'revocation-prompts', 'policy-sets-the-pace'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const parsed = client.parseTokenResponse(status, headers, body, nowMs)
-              if (parsed.kind === 'failure' && oauthErrorCode(body) === 'invalid_request') {
-                return {
-                  kind: 'failure',
-                  failure: {
-                    kind: 'transient',
-                    detail: 'token endpoint answered invalid_request; will retry',
-                  },
-                }
-              }
-              return parsed
-            },
-          }
-        },
-      },
-    }),
+  createManager: rewritingTokenResponses(({ parsed, body }) =>
+    parsed.kind === 'failure' && oauthErrorCode(body) === 'invalid_request'
+      ? {
+          kind: 'failure',
+          failure: { kind: 'transient', detail: 'token endpoint answered invalid_request; will retry' },
+        }
+      : parsed,
+  ),
 })
 
 export const createManager = mutant.createManager

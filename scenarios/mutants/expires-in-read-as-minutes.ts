@@ -1,6 +1,4 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'expires-in-read-as-minutes',
@@ -11,25 +9,11 @@ export const mutant = defineMutant({
     'connectors.md root cause 10 (expiry arithmetic) and the addendum\'s unit trap (Salesforce issued_at: "docs say seconds; captures say ms")',
   targets: ['baseline', 'jira', 'slack', 'google', 'zendesk', 'databricks'],
   caughtBy: ['no-expired-token-presented'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const parsed = client.parseTokenResponse(status, headers, body, nowMs)
-              if (parsed.kind !== 'success' || parsed.token.expiresInMs === undefined) return parsed
-              return {
-                kind: 'success',
-                token: { ...parsed.token, expiresInMs: parsed.token.expiresInMs * 60 },
-              }
-            },
-          }
-        },
-      },
-    }),
+  createManager: rewritingTokenResponses(({ parsed }) =>
+    parsed.kind !== 'success' || parsed.token.expiresInMs === undefined
+      ? parsed
+      : { kind: 'success', token: { ...parsed.token, expiresInMs: parsed.token.expiresInMs * 60 } },
+  ),
 })
 
 export const createManager = mutant.createManager

@@ -1,6 +1,4 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 /** The `exp` claim (seconds, the source's clock) of a JWT, or undefined. */
 function jwtExpMs(token: unknown): number | undefined {
@@ -25,29 +23,21 @@ export const mutant = defineMutant({
     'connectors.md root cause 10 ("refresh scheduled from a skewed clock": workos/authkit-nextjs#470, manfredsteyer/angular-oauth2-oidc#1135)',
   targets: ['google'],
   caughtBy: ['no-expired-token-presented'],
-  createManager: (env) =>
-    createReferenceManager(env, {
+  createManager: rewritingTokenResponses(
+    ({ parsed, body, nowMs }) => {
+      const exp = jwtExpMs(
+        typeof body === 'object' && body !== null ? (body as { id_token?: unknown }).id_token : undefined,
+      )
+      if (parsed.kind !== 'success' || exp === undefined) return parsed
+      return { kind: 'success', token: { ...parsed.token, expiresInMs: exp - (nowMs ?? 0) } }
+    },
+    {
       parts: {
         needsRefresh: (credential, nowMs) =>
           credential.accessTokenExpiresAt !== undefined && nowMs >= credential.accessTokenExpiresAt,
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const parsed = client.parseTokenResponse(status, headers, body, nowMs)
-              const exp = jwtExpMs(
-                typeof body === 'object' && body !== null
-                  ? (body as { id_token?: unknown }).id_token
-                  : undefined,
-              )
-              if (parsed.kind !== 'success' || exp === undefined) return parsed
-              return { kind: 'success', token: { ...parsed.token, expiresInMs: exp - (nowMs ?? 0) } }
-            },
-          }
-        },
       },
-    }),
+    },
+  ),
 })
 
 export const createManager = mutant.createManager

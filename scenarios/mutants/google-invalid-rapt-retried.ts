@@ -1,7 +1,5 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
 import { safeErrorCode } from '../../src/providers/wire.ts'
-import { defineMutant } from './mutant.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'google-invalid-rapt-retried',
@@ -12,29 +10,15 @@ export const mutant = defineMutant({
     'connectors.md root cause 9 (Google Workspace reauth invalid_rapt: openclaw/gogcli#338, salto-io/salto#5872) and section 4 "Workspace session control"',
   targets: ['google'],
   caughtBy: ['expiry-prompts-once', 'policy-sets-the-pace'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const subtype =
-                typeof body === 'object' && body !== null
-                  ? safeErrorCode((body as { error_subtype?: unknown }).error_subtype)
-                  : undefined
-              if (subtype === 'invalid_rapt' || subtype === 'rapt_required')
-                return {
-                  kind: 'failure',
-                  failure: { kind: 'transient', detail: `token endpoint answered ${subtype}` },
-                }
-              return client.parseTokenResponse(status, headers, body, nowMs)
-            },
-          }
-        },
-      },
-    }),
+  createManager: rewritingTokenResponses(({ parsed, body }) => {
+    const subtype =
+      typeof body === 'object' && body !== null
+        ? safeErrorCode((body as { error_subtype?: unknown }).error_subtype)
+        : undefined
+    return subtype === 'invalid_rapt' || subtype === 'rapt_required'
+      ? { kind: 'failure', failure: { kind: 'transient', detail: `token endpoint answered ${subtype}` } }
+      : parsed
+  }),
 })
 
 export const createManager = mutant.createManager

@@ -15,6 +15,9 @@ import type {
   TokenManager,
 } from '../../src/manager/contract.ts'
 import { createMemoryCredentialStore } from '../../src/manager/memory-store.ts'
+import { createReferenceManager, type ManagerParts } from '../../src/manager/reference-manager.ts'
+import { providerClient } from '../../src/providers/index.ts'
+import type { ProviderClient, TokenParse } from '../../src/providers/types.ts'
 import type { RuleId } from '../../src/rules/types.ts'
 
 export interface MutantDefinition {
@@ -54,4 +57,53 @@ export function methodsOf(manager: TokenManager): TokenManager {
     clearCredentials: (teammate, pack) => manager.clearCredentials(teammate, pack),
     updateClientSecret: (pack, secret) => manager.updateClientSecret(pack, secret),
   }
+}
+
+/** One token-endpoint answer: what the provider's client made of it, and what it was made from. */
+export interface TokenAnswer {
+  parsed: TokenParse
+  status: number
+  headers: Record<string, string>
+  body: unknown
+  nowMs: number | undefined
+  provider: ProviderId
+}
+
+/**
+ * The reference manager with the providers' `parseTokenResponse` result rewritten: the shape of every
+ * mutant whose one change is how it reads the token endpoint's answer. `only`: just this provider's
+ * answers (the others are read as the reference does); `parts`: other reference parts the same bug
+ * replaces (e.g. needsRefresh); `client`: other pieces of the rewritten client (e.g. its token request).
+ */
+export function rewritingTokenResponses(
+  rewrite: (answer: TokenAnswer) => TokenParse,
+  options: {
+    only?: ProviderId
+    parts?: Partial<Omit<ManagerParts, 'providerFor'>>
+    client?: Partial<Omit<ProviderClient, 'parseTokenResponse'>>
+  } = {},
+): CreateManager {
+  return (env) =>
+    createReferenceManager(env, {
+      parts: {
+        ...options.parts,
+        providerFor: (pack) => {
+          const client = providerClient(pack.provider)
+          if (options.only !== undefined && pack.provider !== options.only) return client
+          return {
+            ...client,
+            ...options.client,
+            parseTokenResponse: (status, headers, body, nowMs) =>
+              rewrite({
+                parsed: client.parseTokenResponse(status, headers, body, nowMs),
+                status,
+                headers,
+                body,
+                nowMs,
+                provider: pack.provider,
+              }),
+          }
+        },
+      },
+    })
 }

@@ -1,6 +1,4 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'retries-429-without-waiting',
@@ -10,24 +8,13 @@ export const mutant = defineMutant({
   models: 'rule transient-never-prompts (bounded retries honour Retry-After; DESIGN.md section 4)',
   targets: ['baseline'],
   caughtBy: ['transient-never-prompts'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        backoffDelayMs: () => 0,
-        providerFor: (pack) => {
-          const base = providerClient(pack.provider)
-          return {
-            ...base,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const parsed = base.parseTokenResponse(status, headers, body, nowMs)
-              return parsed.kind === 'failure' && parsed.failure.kind === 'transient'
-                ? { kind: 'failure', failure: { kind: 'transient', detail: parsed.failure.detail } }
-                : parsed
-            },
-          }
-        },
-      },
-    }),
+  createManager: rewritingTokenResponses(
+    ({ parsed }) =>
+      parsed.kind === 'failure' && parsed.failure.kind === 'transient'
+        ? { kind: 'failure', failure: { kind: 'transient', detail: parsed.failure.detail } }
+        : parsed,
+    { parts: { backoffDelayMs: () => 0 } },
+  ),
 })
 
 export const createManager = mutant.createManager

@@ -1,6 +1,4 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'server-error-read-as-revoked',
@@ -11,28 +9,18 @@ export const mutant = defineMutant({
     'connectors.md root cause 7 (mis-classifying responses: "a 502 read as revoked") and rule transient-never-prompts',
   targets: ['baseline'],
   caughtBy: ['transient-never-prompts'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse: (status, headers, body, nowMs) =>
-              status >= 500
-                ? {
-                    kind: 'failure',
-                    failure: {
-                      kind: 'permanent',
-                      reason: 'grant_revoked',
-                      detail: `token endpoint answered ${status}`,
-                    },
-                  }
-                : client.parseTokenResponse(status, headers, body, nowMs),
-          }
-        },
-      },
-    }),
+  createManager: rewritingTokenResponses(({ parsed, status }) =>
+    status >= 500
+      ? {
+          kind: 'failure',
+          failure: {
+            kind: 'permanent',
+            reason: 'grant_revoked',
+            detail: `token endpoint answered ${status}`,
+          },
+        }
+      : parsed,
+  ),
 })
 
 export const createManager = mutant.createManager

@@ -1,6 +1,4 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import { defineMutant } from './mutant.ts'
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 function field(body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
@@ -15,29 +13,17 @@ export const mutant = defineMutant({
     'connectors.md root cause 7 (Slack errors arrive as HTTP 200 ok:false; status-only checks store garbage: TundraSoft/tundra-connect wiki "Slack Errors")',
   targets: ['slack'],
   caughtBy: ['revocation-prompts', 'expiry-prompts-once'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) => {
-          const client = providerClient(pack.provider)
-          return {
-            ...client,
-            parseTokenResponse(status, headers, body, nowMs) {
-              const parsed = client.parseTokenResponse(status, headers, body, nowMs)
-              if (parsed.kind === 'success' || status < 200 || status >= 300) return parsed
-              const refreshToken = field(body, 'refresh_token')
-              return {
-                kind: 'success',
-                token: {
-                  accessToken: String(field(body, 'access_token')),
-                  ...(typeof refreshToken === 'string' ? { refreshToken } : {}),
-                },
-              }
-            },
-          }
-        },
+  createManager: rewritingTokenResponses(({ parsed, status, body }) => {
+    if (parsed.kind === 'success' || status < 200 || status >= 300) return parsed
+    const refreshToken = field(body, 'refresh_token')
+    return {
+      kind: 'success',
+      token: {
+        accessToken: String(field(body, 'access_token')),
+        ...(typeof refreshToken === 'string' ? { refreshToken } : {}),
       },
-    }),
+    }
+  }),
 })
 
 export const createManager = mutant.createManager

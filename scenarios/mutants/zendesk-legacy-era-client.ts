@@ -1,21 +1,5 @@
-import { createReferenceManager } from '../../src/manager/reference-manager.ts'
 import { baselineTokenRequest } from '../../src/providers/baseline.ts'
-import { providerClient } from '../../src/providers/index.ts'
-import type { ProviderClient } from '../../src/providers/types.ts'
-import { zendeskClient } from '../../src/providers/zendesk.ts'
-import { defineMutant } from './mutant.ts'
-
-/** Asks for no expiry, and reads an answer without expires_in as a legacy token that never expires. */
-const legacyEraClient: ProviderClient = {
-  ...zendeskClient,
-  tokenRequest: baselineTokenRequest,
-  parseTokenResponse: (status, headers, body, nowMs) => {
-    const parsed = zendeskClient.parseTokenResponse(status, headers, body, nowMs)
-    if (parsed.kind !== 'success' || parsed.token.expiresInMs !== undefined) return parsed
-    const { refreshToken: _discarded, ...neverExpires } = parsed.token
-    return { kind: 'success', token: neverExpires }
-  },
-}
+import { defineMutant, rewritingTokenResponses } from './mutant.ts'
 
 export const mutant = defineMutant({
   id: 'zendesk-legacy-era-client',
@@ -25,13 +9,15 @@ export const mutant = defineMutant({
   models: 'connectors.md root causes 4 and 8 (NangoHQ/nango#6775, estuary/connectors#2886)',
   targets: ['zendesk'],
   caughtBy: ['silent-refresh', 'long-lived-stays-quiet', 'zendesk-opts-into-expiring-tokens'],
-  createManager: (env) =>
-    createReferenceManager(env, {
-      parts: {
-        providerFor: (pack) =>
-          pack.provider === 'zendesk' ? legacyEraClient : providerClient(pack.provider),
-      },
-    }),
+  // Asks for no expiry, and reads an answer without expires_in as a legacy token that never expires.
+  createManager: rewritingTokenResponses(
+    ({ parsed }) => {
+      if (parsed.kind !== 'success' || parsed.token.expiresInMs !== undefined) return parsed
+      const { refreshToken: _discarded, ...neverExpires } = parsed.token
+      return { kind: 'success', token: neverExpires }
+    },
+    { only: 'zendesk', client: { tokenRequest: baselineTokenRequest } },
+  ),
 })
 
 export const createManager = mutant.createManager

@@ -172,13 +172,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--call-timeout <ms>',
       `real-time limit for one call into --manager (default ${DEFAULT_CALL_TIMEOUT_MS})`,
     )
+    .option(
+      '--timeline-dir <dir>',
+      "where to write each file's timeline picture, <dir>/<file>.html (default reports/latest/timelines)",
+    )
     .action(
-      async (files: string[], opts: { manager?: string; managerCmd?: string; callTimeout?: string }) => {
+      async (
+        files: string[],
+        opts: { manager?: string; managerCmd?: string; callTimeout?: string; timelineDir?: string },
+      ) => {
         exitCode = await scenarioCommand(
           {
             files,
             ...(opts.manager !== undefined ? { managerPath: opts.manager } : {}),
             ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
+            ...(opts.timelineDir !== undefined ? { timelineDir: opts.timelineDir } : {}),
             ...parseCallTimeout(opts.callTimeout),
           },
           io,

@@ -39,10 +39,15 @@ describe('timeline model', () => {
     expect(labels).toContain('source:crm world:event fault: token commit then drop')
     expect(labels).toContain('alice@crm refresh:lost refresh answer lost')
     expect(labels).toContain('manager world:event store fails writes')
-    expect(labels).toContain('manager world:event P1 crashed')
-    // One manager process (instance 1 is process 0 again), so the crash takes both runs with it.
+    // One manager process: instance 1 is process 0 again, so the crash (of "1") is process 0's and
+    // takes both runs with it; no label names a process that does not exist.
+    expect(labels).toContain('manager world:event P0 crashed')
     expect(labels).toContain('alice@crm run:error crashed on P0')
-    expect(labels).toContain('bob@crm run:error crashed on P1')
+    expect(labels).toContain('bob@crm run:error crashed on P0')
+    expect(labels.filter((l) => l.includes('P1'))).toEqual([])
+    // Told the process count, the model takes the indexes modulo it, as the world does.
+    const told = buildTimelineModel({ title: 'rough night', org, trace, instances: 1 })
+    expect(told.marks.map((m) => m.label)).toContain('P0 crashed')
     expect(labels).toContain('bob@crm run:retry retry later')
   })
 

@@ -56,7 +56,7 @@ const LEGEND: Array<{ kind: TimelineMark['kind']; tone: MarkTone; text: string; 
   {
     kind: 'world',
     tone: 'event',
-    text: 'world event (R revoke, K secret rotated, U secret updated, F fault, A approval, X admin reset, I indexing, ⟳ restart, † crash, S store fault)',
+    text: 'world event (R revoke, K secret rotated, U secret updated, F fault, A approval, X admin reset, D other devices signed in, I indexing, ⟳ restart, † crash, S store fault)',
     letter: 'R',
   },
 ]
@@ -217,6 +217,7 @@ export function worldLetter(label: string): string {
   if (label === 'restart') return '⟳'
   if (label.endsWith('crashed')) return '†'
   if (label.startsWith('store')) return 'S'
+  if (label.startsWith('signed in on')) return 'D'
   return '•'
 }
 

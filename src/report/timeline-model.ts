@@ -89,6 +89,12 @@ export interface TimelineInput {
   log?: { title: string; lines: string[] }
   /** Secret values known to the caller (redacted by value as well as by shape). */
   secrets?: readonly string[]
+  /**
+   * Manager processes sharing the store (the scenario's `instances`). A run's or a crash's process
+   * index is taken modulo this, as the world does; absent, it is inferred from the processes the
+   * trace saw at work.
+   */
+  instances?: number
 }
 
 /** Gaps longer than this are folded: drawn as a fixed-width break labelled with the real duration. */
@@ -101,6 +107,7 @@ const teammateLane = (teammate: string, pack: string) => `${teammate}@${pack}`
 export function buildTimelineModel(input: TimelineInput): TimelineModel {
   const clean = (text: string) => redactSecrets(text, input.secrets ?? [])
   const { org, trace } = input
+  const processes = Math.max(1, input.instances ?? processesSeen(trace))
   const violationsAt = new Map<number, Violation[]>()
   for (const v of input.violations ?? [])
     violationsAt.set(v.stepIndex, [...(violationsAt.get(v.stepIndex) ?? []), v])
@@ -124,7 +131,7 @@ export function buildTimelineModel(input: TimelineInput): TimelineModel {
     gapMs = 0
     const broken = (violationsAt.get(step.index) ?? []).map((v) => v.rule)
     const common = stepDetail(step, violationsAt.get(step.index) ?? []).map(clean)
-    for (const mark of marksOf(step, org)) {
+    for (const mark of marksOf(step, org, processes)) {
       marks.push({
         ...mark,
         label: clean(mark.label),
@@ -166,7 +173,15 @@ export function buildTimelineModel(input: TimelineInput): TimelineModel {
 
 type RawMark = Omit<TimelineMark, 'slot' | 'stepIndex' | 'broken'>
 
-function marksOf(step: TraceStep, org: OrgSpec): RawMark[] {
+/** The processes a trace saw at work: one more than the highest process index in its IO. */
+function processesSeen(trace: readonly TraceStep[]): number {
+  let highest = 0
+  for (const step of trace)
+    for (const e of step.io ?? []) if ('proc' in e) highest = Math.max(highest, e.proc.instance)
+  return highest + 1
+}
+
+function marksOf(step: TraceStep, org: OrgSpec, processes: number): RawMark[] {
   const { event } = step
   const out: RawMark[] = []
   switch (event.type) {
@@ -183,10 +198,15 @@ function marksOf(step: TraceStep, org: OrgSpec): RawMark[] {
         out.push({
           ...mark,
           order: 1 + i,
-          label: `${mark.label}${r.instance !== undefined ? ` on P${r.instance}` : ''}`,
+          label: `${mark.label}${r.instance !== undefined ? ` on P${r.instance % processes}` : ''}`,
         })
       }
-      if (event.crash !== undefined) out.push(worldMark(MANAGER_LANE, `P${event.crash} crashed`, event))
+      if (event.crash !== undefined) {
+        // The process that died, as the world recorded it (the event's index is taken modulo the process count).
+        const died = step.io?.find((e) => e.kind === 'crash')
+        const victim = died && 'proc' in died ? died.proc.instance : event.crash % processes
+        out.push(worldMark(MANAGER_LANE, `P${victim} crashed`, event))
+      }
       break
     case 'connect':
       out.push(resultMark(teammateLane(event.teammate, event.pack), 'connect', step.result))
@@ -211,6 +231,15 @@ function marksOf(step: TraceStep, org: OrgSpec): RawMark[] {
       break
     case 'indexing':
       out.push(worldMark(sourceLane(event.pack), `indexing ${event.action}`, event))
+      break
+    case 'other_devices':
+      out.push(
+        worldMark(
+          teammateLane(event.teammate, event.pack),
+          `signed in on ${event.count} other devices`,
+          event,
+        ),
+      )
       break
     case 'restart_manager':
       out.push(worldMark(MANAGER_LANE, 'restart', event))

@@ -1,6 +1,7 @@
 import type { GrantEndCause } from '../../mocks/types.ts'
 import type { BlockedContact, ConnectReason, ProviderId } from '../manager/contract.ts'
 import type { CreateManager } from '../manager/contract.ts'
+import type { TriageRow, TriageVerdict } from '../triage.ts'
 import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
 
 export type RuleId =
@@ -207,6 +208,7 @@ export interface StandaloneHarness {
     org: OrgSpec,
     run: ScriptedRun,
     extra?: Violation[],
+    file?: Pick<Counterexample, 'expected' | 'unreplayable'>,
   ): Counterexample
   /**
    * The shared scheduled-interleaving exploration of the rotation and transient rules
@@ -229,6 +231,20 @@ export interface Counterexample {
   violations: Violation[]
   /** Whether replaying `events` on a fresh world broke the rule again (false means a non-deterministic manager). */
   reproduced: boolean
+  /**
+   * What a scripted check expected, for its file: a standalone rule has no per-step judge, so the file
+   * states what the check expected (the outcome of each step, aligned with `events`, in scenario
+   * words such as `ok` or `connect_required`; the triage verdict of the whole timeline) and a replay
+   * of the file judges the rule by those expectations (src/scenario/replay.ts).
+   */
+  expected?: CounterexampleExpectations
+  /** Why no scenario file can replay this counterexample as the check played it; the file says so. */
+  unreplayable?: string
+}
+
+export interface CounterexampleExpectations {
+  outcomes?: ReadonlyArray<string | undefined>
+  triage?: { verdict: TriageVerdict; row: TriageRow }
 }
 
 export interface StandaloneResult {

@@ -8,10 +8,14 @@ import type { CreateManager, ProviderId } from '../manager/contract.ts'
 import { RULES, ruleAppliesTo, ruleById } from '../rules/catalogue/index.ts'
 import type { RuleDefinition, RuleId, Violation } from '../rules/types.ts'
 import { replayInterleaving } from '../suite/interleavings.ts'
-import { createSimulation, playAndJudge } from '../suite/play.ts'
+import { createSimulation, playAndJudge, type Simulation } from '../suite/play.ts'
 import { RuleViolationError } from '../suite/violation-error.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import { type TriageRow, type TriageVerdict, triageTrace } from '../triage.ts'
+import { formatResult } from '../world/timeline-format.ts'
+import { formatOutcomeExpectation, outcomeMatches } from './outcome-expectation.ts'
 import type { CompiledScenario } from './scenario-schema.ts'
+import type { ScenarioExpect } from './types.ts'
 
 /** Real-time bound on replaying a recorded interleaving. */
 const SCHEDULED_REPLAY_LIMIT_MS = 60_000
@@ -32,6 +36,8 @@ export interface ScenarioReplay {
   stepOfTrace?: number[]
   /** For a scheduled (interleaving) scenario: the interleaving, printed operation by operation. */
   lines?: string[]
+  /** Manager processes sharing the store in this replay. */
+  instances?: number
 }
 
 /** The rules that can judge a timeline on this org: named ones, or every per-step/trace rule of its providers. */
@@ -46,8 +52,16 @@ export function timelineRules(org: OrgSpec, ids?: readonly RuleId[]): RuleDefini
 }
 
 export async function replayScenario(
+  scenario: Parameters<typeof replayOnce>[0],
+  options: Parameters<typeof replayOnce>[1],
+): Promise<ScenarioReplay> {
+  const instances = options.managerInstances ?? scenario.definition?.instances ?? 1
+  return { ...(await replayOnce(scenario, options)), instances }
+}
+
+async function replayOnce(
   scenario: Pick<CompiledScenario, 'org' | 'steps'> & {
-    definition?: { rules?: RuleId[]; instances?: number; schedule?: number[] }
+    definition?: { rules?: RuleId[]; instances?: number; schedule?: number[]; expect?: ScenarioExpect }
   },
   options: {
     createManager: CreateManager
@@ -71,6 +85,26 @@ export async function replayScenario(
     rules,
     ...(instances !== undefined ? { managerInstances: instances } : {}),
   })
+  const triage = scenario.definition?.expect?.triage
+  try {
+    return await playSteps(sim, scenario.steps, rules, {
+      keepGoing: options.keepGoing === true,
+      ...(triage !== undefined ? { triage: typeof triage === 'string' ? { verdict: triage } : triage } : {}),
+    })
+  } finally {
+    // Every manager of this replay is dropped (its dispose awaited), however the replay ended.
+    await sim.world.close()
+  }
+}
+
+async function playSteps(
+  sim: Simulation,
+  steps: CompiledScenario['steps'],
+  rules: readonly RuleDefinition[],
+  options: { keepGoing: boolean; triage?: { verdict: TriageVerdict; row?: TriageRow } },
+): Promise<ScenarioReplay> {
+  const { keepGoing } = options
+  const byFile = judgedByFile(rules)
   const start = sim.world.clock.now()
   const events: TimelineEvent[] = []
   const play = async (event: TimelineEvent) => {
@@ -80,7 +114,7 @@ export async function replayScenario(
   const kept: Violation[] = []
   const seen = new Set<string>()
   const stepOfTrace: number[] = []
-  for (const [index, step] of scenario.steps.entries()) {
+  for (const [index, step] of steps.entries()) {
     try {
       if (step.at) {
         const elapsed = sim.world.clock.now() - start
@@ -88,8 +122,9 @@ export async function replayScenario(
         if (wait > 0) await play({ type: 'advance', ms: wait }).finally(() => stepOfTrace.push(index))
       }
       await play(step.event).finally(() => stepOfTrace.push(index))
+      if (byFile.length > 0) fileExpectations(sim, byFile, step, index === steps.length - 1, options.triage)
     } catch (error) {
-      if (error instanceof RuleViolationError && options.keepGoing) {
+      if (error instanceof RuleViolationError && keepGoing) {
         // Whole-trace rules report the same violation again on every later step: keep each once.
         for (const v of error.violations) {
           const key = `${v.rule}\u0000${v.stepIndex}\u0000${v.because}`
@@ -121,6 +156,55 @@ export async function replayScenario(
     }
   }
   return { trace: sim.world.trace, events, violations: kept, rules, stepOfTrace }
+}
+
+/**
+ * Rules with no judgement of their own on a timeline: the standalone checks (a scripted horizon, the
+ * triage table). Named in a file's `rules:` (their counterexample files), they are judged by the
+ * file's own expectations, which the check wrote: each step's `expect:` and `expect.triage`.
+ */
+export function judgedByFile(rules: readonly RuleDefinition[]): RuleDefinition[] {
+  return rules.filter(
+    (r) => r.judge === undefined && r.judgeTrace === undefined && r.standalone !== undefined,
+  )
+}
+
+/** Throws RuleViolationError when the step just played is not what the file expects of it (or, last, its triage). */
+function fileExpectations(
+  sim: Simulation,
+  rules: readonly RuleDefinition[],
+  step: CompiledScenario['steps'][number],
+  last: boolean,
+  triage: { verdict: TriageVerdict; row?: TriageRow } | undefined,
+): void {
+  const played = sim.world.trace[sim.world.trace.length - 1]
+  if (!played) return
+  const where = step.line !== undefined ? ` (line ${step.line})` : ''
+  const problems: string[] = []
+  if (step.expect && !outcomeMatches(step.expect, played.result))
+    problems.push(
+      `the file expects this step to end in ${formatOutcomeExpectation(step.expect)}${where}; it ended in ${formatResult(played.result) || played.result.kind}`,
+    )
+  if (last && triage) {
+    const report = triageTrace(sim.world.trace, sim.org)
+    if (report.verdict !== triage.verdict || (triage.row !== undefined && report.row !== triage.row))
+      problems.push(
+        `the file expects triage ${triage.verdict}${triage.row ? ` (${triage.row})` : ''}; triage said ${report.verdict} (${report.row})`,
+      )
+  }
+  if (problems.length === 0) return
+  throw new RuleViolationError(
+    rules.flatMap((rule) =>
+      problems.map((because) => ({
+        rule: rule.id,
+        stepIndex: played.index,
+        because,
+        allowed: [],
+        actual: played.result,
+      })),
+    ),
+    played,
+  )
 }
 
 /**

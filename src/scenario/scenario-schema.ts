@@ -131,13 +131,38 @@ const packSchema = object({
   approvalRequired: { schema: flag() },
 })
 
+/** A signed duration: `-2m` (the manager's clock runs behind the sources), `+30s` or `30s` (ahead). */
+const signedDuration: Schema<string> = (node, path, reader) => {
+  const value = node !== null && 'value' in node ? node.value : undefined
+  if (typeof value === 'string') {
+    const sign = value.startsWith('-') ? -1 : 1
+    try {
+      const ms = parseDuration(value.replace(/^[+-]/, ''))
+      if (ms * sign !== 0) return value
+    } catch {
+      // reported below
+    }
+  }
+  return reader.report(
+    node,
+    path,
+    'expected a signed duration such as -2m or +30s (the manager clock against the sources)',
+  )
+}
+
 const orgSchema = object({
   teammates: {
     schema: list(text({ pattern: TEAMMATE_PATTERN, hint: 'a lowercase teammate name' }), { min: 1 }),
     required: true,
   },
   packs: { schema: list(packSchema, { min: 1 }), required: true },
+  managerClockSkew: { schema: signedDuration },
 })
+
+/** `-2m` as milliseconds (negative: behind). */
+export function signedDurationMs(text: string): number {
+  return (text.startsWith('-') ? -1 : 1) * parseDuration(text.replace(/^[+-]/, ''))
+}
 
 const ruleId: Schema<RuleId> = (node, path, reader) => {
   const value = node !== null && 'value' in node ? node.value : undefined
@@ -171,6 +196,7 @@ const EVENT_KEYS = [
   'store_fault',
   'restart_manager',
   'indexing',
+  'other_devices',
 ] as const
 type EventKey = (typeof EVENT_KEYS)[number]
 
@@ -185,10 +211,14 @@ const SIBLINGS: Record<EventKey, readonly string[]> = {
   approve_app: [],
   fault: ['endpoint', 'http', 'retryAfter', 'body', 'latency', 'kind', 'times'],
   concurrently: ['crash', 'crashAtIo'],
-  store_fault: [],
+  store_fault: ['afterWrites'],
   restart_manager: [],
   indexing: ['action'],
+  other_devices: ['count'],
 }
+
+/** Sign-ins on other devices one step may make: enough for Google's 100-token limit, bounded so a typo cannot hang a replay. */
+const MAX_OTHER_DEVICES = 1000
 
 const ENDPOINTS: readonly MockEndpoint[] = ['authorize', 'token', 'revoke', 'api']
 
@@ -366,6 +396,15 @@ function readStep(
       }
       break
     }
+    case 'other_devices': {
+      const ref = read(pair, type)
+      const count = require(integer({ min: 1, max: MAX_OTHER_DEVICES }), 'count')
+      if (ref && count !== undefined) {
+        event = { type: 'other_devices', ...ref, count }
+        step = { other_devices: `${ref.teammate}@${ref.pack}`, count }
+      }
+      break
+    }
     case 'concurrently': {
       const item: Schema<{ teammate: string; pack: string; instance?: number }> = (raw, itemPath, r) => {
         if (raw !== null && isMap(raw)) {
@@ -405,9 +444,10 @@ function readStep(
     }
     case 'store_fault': {
       const failures = read(integer({ min: 1, max: 1000 }), type)
+      const afterWrites = read(integer({ min: 0, max: 1000 }), 'afterWrites')
       if (failures !== undefined) {
-        event = { type: 'store_fault', failures }
-        step = { store_fault: failures }
+        event = { type: 'store_fault', failures, ...(afterWrites !== undefined ? { afterWrites } : {}) }
+        step = { store_fault: failures, ...(afterWrites !== undefined ? { afterWrites } : {}) }
       }
       break
     }
@@ -669,7 +709,9 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
   const origin = get('origin', originSchema) as ScenarioOrigin | undefined
   const orgItem = field('org')
   const org = orgItem
-    ? (orgSchema(orgItem.value, 'org', reader) as { teammates: string[]; packs: ScenarioPack[] } | undefined)
+    ? (orgSchema(orgItem.value, 'org', reader) as
+        | { teammates: string[]; packs: ScenarioPack[]; managerClockSkew?: string }
+        | undefined)
     : undefined
   const orgOk = org !== undefined && checkOrg(orgItem?.value ?? null, org, reader)
   // Names in the timeline are checked even when another part of the org is wrong (a bad policy value).
@@ -729,7 +771,13 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
       )
   }
   if (reader.issues.length > 0 || !id || !org) return undefined
-  const orgSpec: OrgSpec = { teammates: [...org.teammates], packs: org.packs.map(packSpecOf) }
+  const orgSpec: OrgSpec = {
+    teammates: [...org.teammates],
+    packs: org.packs.map(packSpecOf),
+    ...(org.managerClockSkew !== undefined
+      ? { managerClockSkewMs: signedDurationMs(org.managerClockSkew) }
+      : {}),
+  }
   try {
     validateOrg(orgSpec)
   } catch (error) {
@@ -740,7 +788,11 @@ export function readScenario(root: Node | null, reader: Reader): CompiledScenari
     id,
     ...(title !== undefined ? { title } : {}),
     ...(description !== undefined ? { description } : {}),
-    org: { teammates: [...org.teammates], packs: org.packs },
+    org: {
+      teammates: [...org.teammates],
+      packs: org.packs,
+      ...(org.managerClockSkew !== undefined ? { managerClockSkew: org.managerClockSkew } : {}),
+    },
     ...(instances !== undefined ? { instances } : {}),
     ...(schedule !== undefined ? { schedule } : {}),
     timeline: steps.map((s) => s.step),

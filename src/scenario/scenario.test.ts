@@ -147,7 +147,7 @@ timeline:
       '  bad.yaml:12:5: timeline[2].endpoint: is required for a fault step',
       '  bad.yaml:14:9: timeline[3].at: not a duration: "5 minutes" (use e.g. 90d, 12h, 10m, 30s, 1d12h)',
       '  bad.yaml:16:5: timeline[3].by: unknown field for a run step',
-      '  bad.yaml:17:5: timeline[4]: unknown event "frobnicate"; each step is one of: run, connect, revoke, clear_credentials, rotate_secret, update_secret, approve_app, fault, concurrently, store_fault, restart_manager, indexing',
+      '  bad.yaml:17:5: timeline[4]: unknown event "frobnicate"; each step is one of: run, connect, revoke, clear_credentials, rotate_secret, update_secret, approve_app, fault, concurrently, store_fault, restart_manager, indexing, other_devices',
     ])
   })
 
@@ -279,11 +279,67 @@ describe('counterexample files', () => {
     expect(again.trace.map((s) => s.elapsedMs)).toEqual(replay.trace.map((s) => s.elapsedMs))
   })
 
+  it('names the manager in the replay hint with the flag that selects it, once', () => {
+    const hint = (manager: string) =>
+      counterexampleToYaml(ce, { manager })
+        .split('\n')
+        .find((l) => l.startsWith('# Replay it'))
+    expect(hint('reference')).toBe('# Replay it: reconnect-lab replay <this file>')
+    expect(hint('./my-adapter.ts')).toBe(
+      '# Replay it: reconnect-lab replay <this file> --manager ./my-adapter.ts',
+    )
+    expect(hint('--manager-cmd "python3 m.py"')).toBe(
+      '# Replay it: reconnect-lab replay <this file> --manager-cmd "python3 m.py"',
+    )
+  })
+
   it('writes relative times without a trace, exactly', () => {
     const text = counterexampleToYaml(ce)
     expect(text).toContain('  - at: +1h1m\n    run: alice@crm')
     expect(text).toContain('at: +2d1s234ms')
     expect(staticEvents(parseScenario(text, 'ce.yaml').steps)).toEqual(events)
+  })
+})
+
+describe('other devices, clock skew and store faults in files', () => {
+  it('refuses a bad other_devices step with file:line:col, and reads a good one', () => {
+    const message = issuesOf(`id: devices
+org:
+  teammates: [alice]
+  packs: [{ id: g, provider: google, setup: central }]
+timeline:
+  - other_devices: alice@g
+  - other_devices: alice@g
+    count: 0
+  - other_devices: bob@g
+    count: 3
+  - other_devices: alice@g
+    count: 2
+    by: admin
+`)
+    expect(message).toContain('bad.yaml:6:5: timeline[0].count: is required for a other_devices step')
+    expect(message).toContain(
+      'bad.yaml:8:12: timeline[1].count: expected a whole number between 1 and 1000, got 0',
+    )
+    expect(message).toContain(
+      'bad.yaml:9:20: timeline[2].other_devices: unknown teammate "bob" (org.teammates: alice)',
+    )
+    expect(message).toContain(
+      'bad.yaml:13:5: timeline[3].by: unknown field for a other_devices step (other_devices takes: count)',
+    )
+    const good = parseScenario(
+      'id: ok\norg: { teammates: [alice], packs: [{ id: g, provider: google, setup: central }], managerClockSkew: -2m }\ntimeline:\n  - other_devices: alice@g\n    count: 100\n  - store_fault: 1\n    afterWrites: 1\n',
+      'ok.yaml',
+    )
+    expect(good.steps.map((s) => s.event)).toEqual([
+      { type: 'other_devices', teammate: 'alice', pack: 'g', count: 100 },
+      { type: 'store_fault', failures: 1, afterWrites: 1 },
+    ])
+    expect(good.org.managerClockSkewMs).toBe(-120_000)
+    const skew = issuesOf(
+      'id: x\norg: { teammates: [a], packs: [{ id: g, provider: google, setup: central }], managerClockSkew: soon }\ntimeline: [{ run: a@g }]\n',
+    )
+    expect(skew).toContain('org.managerClockSkew: expected a signed duration such as -2m or +30s')
   })
 })
 

@@ -80,6 +80,8 @@ function worldWords(event: TimelineEvent): string | undefined {
       return `the credential store fails the next ${event.failures} write${event.failures === 1 ? '' : 's'}`
     case 'restart_manager':
       return 'the manager process restarts (memory lost, store kept)'
+    case 'other_devices':
+      return `the teammate signs in to the same app on ${event.count} other device${event.count === 1 ? '' : 's'}`
     case 'indexing':
       return `the search-indexing connector is ${event.action === 'connect' ? 'connected' : event.action === 'disconnect' ? 'disconnected' : 'revoked'}`
     default:

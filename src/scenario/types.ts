@@ -64,6 +64,8 @@ export interface ScenarioPack {
 export interface ScenarioOrg {
   teammates: string[]
   packs: ScenarioPack[]
+  /** The manager's clock against the sources' clocks: `-2m` behind, `+30s` ahead (default: none). */
+  managerClockSkew?: string
 }
 
 interface At {
@@ -118,9 +120,14 @@ export type ScenarioStep =
       crashAtIo?: number
     })
   /** The shared credential store fails the next N writes. */
-  | (At & { store_fault: number })
+  | (At & { store_fault: number; afterWrites?: number })
   | (At & { restart_manager: true | null })
   | (At & { indexing: string; action: 'connect' | 'disconnect' | 'revoke' })
+  /**
+   * The teammate signs in to the same app on `count` other devices, apart from the product (the
+   * source's per-account limits count them: Google's 100 live tokens, Salesforce's 5 approvals).
+   */
+  | (At & { other_devices: PairRef; count: number })
 
 export interface ScenarioExpect {
   violates?: RuleId[]

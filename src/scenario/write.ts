@@ -24,6 +24,14 @@ export interface CounterexampleFileOptions {
   instances?: number
 }
 
+/**
+ * The replay flag that names a manager, from its report label: a module path (`--manager <path>`),
+ * or a protocol manager, whose label already is its flag (`--manager-cmd "<command>"`).
+ */
+export function managerFlag(manager: string): string {
+  return manager.startsWith('--manager-cmd ') ? manager : `--manager ${manager}`
+}
+
 /** `<rule>-<provider>.yaml` */
 export function counterexampleFileName(ce: Pick<Counterexample, 'rule' | 'provider'>): string {
   return `${ce.rule}-${ce.provider}.yaml`
@@ -90,6 +98,11 @@ export function orgLines(org: OrgSpec): string[] {
     `  teammates: [${org.teammates.map(scalar).join(', ')}]`,
     '  packs:',
     ...org.packs.flatMap(packLines),
+    ...(org.managerClockSkewMs
+      ? [
+          `  managerClockSkew: ${org.managerClockSkewMs < 0 ? '-' : '+'}${formatDuration(Math.abs(org.managerClockSkewMs))}`,
+        ]
+      : []),
   ]
 }
 
@@ -119,6 +132,8 @@ export function eventFields(event: Exclude<TimelineEvent, { type: 'advance' }>):
       return [`${event.type}: ${event.pack}`]
     case 'indexing':
       return [`indexing: ${event.pack}`, `action: ${event.action}`]
+    case 'other_devices':
+      return [`other_devices: ${pair(event)}`, `count: ${event.count}`]
     case 'concurrent_runs': {
       const runs = event.runs.map((r) =>
         r.instance === undefined ? pair(r) : `{ run: ${pair(r)}, instance: ${r.instance} }`,
@@ -130,7 +145,10 @@ export function eventFields(event: Exclude<TimelineEvent, { type: 'advance' }>):
       ]
     }
     case 'store_fault':
-      return [`store_fault: ${event.failures}`]
+      return [
+        `store_fault: ${event.failures}`,
+        ...(event.afterWrites !== undefined ? [`afterWrites: ${event.afterWrites}`] : []),
+      ]
     case 'restart_manager':
       return ['restart_manager: true']
     case 'fault': {
@@ -181,8 +199,14 @@ export function counterexampleToYaml(ce: Counterexample, options: Counterexample
   const instances = scheduled?.instances ?? options.instances ?? 1
   const lines: string[] = [
     `# Counterexample: ${ce.rule} broken on ${ce.provider}, found by reconnect-lab and shrunk to ${ce.events.filter((e) => e.type !== 'advance').length} steps.`,
-    `# Replay it: reconnect-lab replay <this file>${options.manager && options.manager !== 'reference' ? ` --manager ${options.manager}` : ''}`,
+    `# Replay it: reconnect-lab replay <this file>${options.manager && options.manager !== 'reference' ? ` ${managerFlag(options.manager)}` : ''}`,
     ...ce.violations.map((v) => `# ✗ ${describeViolation(v).split('\n')[0]}`),
+    ...(ce.unreplayable ? [`# Not a faithful replay: ${ce.unreplayable}.`] : []),
+    ...(ce.expected
+      ? [
+          `# ${ce.rule} is a scripted check: the expect lines below are what it expected, and replaying the file judges ${ce.rule} by them.`,
+        ]
+      : []),
     `id: ${ce.rule}-${ce.provider}`,
     `title: ${scalar(`${ce.rule} on ${ce.provider}`)}`,
     ...orgLines(ce.org),
@@ -203,7 +227,14 @@ export function counterexampleToYaml(ce: Counterexample, options: Counterexample
     else if (!trace && pendingWait > 0) at = formatRelative(pendingWait)
     pendingWait = 0
     first = false
-    const fields = eventFields(normalizeInstances(event, instances))
+    const expected = ce.expected?.outcomes?.[i]
+    const fields = [
+      ...eventFields(normalizeInstances(event, instances)),
+      // What the scripted check expected of this step (a replay judges a standalone rule by it).
+      ...(expected !== undefined && (event.type === 'run' || event.type === 'connect')
+        ? [`expect: ${expected}`]
+        : []),
+    ]
     const comment = outcomeComment(step)
     const entry = at !== undefined ? [`at: ${at}`, ...fields] : fields
     const eventLine = at !== undefined ? 1 : 0
@@ -212,7 +243,10 @@ export function counterexampleToYaml(ce: Counterexample, options: Counterexample
       lines.push(j === eventLine && comment ? `${line.padEnd(40)} # ${comment}` : line)
     })
   })
-  lines.push(`rules: [${ce.rule}]`, 'expect:', `  violates: [${ce.rule}]`, 'origin:')
+  lines.push(`rules: [${ce.rule}]`, 'expect:', `  violates: [${ce.rule}]`)
+  const triage = ce.expected?.triage
+  if (triage) lines.push(`  triage: { verdict: ${triage.verdict}, row: ${triage.row} }`)
+  lines.push('origin:')
   lines.push(`  rule: ${ce.rule}`, `  provider: ${ce.provider}`)
   if (options.manager) lines.push(`  manager: ${scalar(options.manager)}`)
   lines.push(`  seed: ${ce.seed}`, `  path: ${JSON.stringify(ce.path)}`)

@@ -41,6 +41,9 @@ export async function playScripted(options: {
     })
   } catch (error) {
     if (!(error instanceof Stop)) throw error
+  } finally {
+    // The harness will not call these managers again: let them release what they hold (dispose).
+    await sim.world.close()
   }
   return { trace: sim.world.trace, events, violations }
 }
@@ -51,9 +54,11 @@ export function scriptedCounterexample(
   org: OrgSpec,
   run: ScriptedRun,
   extra: Violation[] = [],
+  file: Pick<Counterexample, 'expected' | 'unreplayable'> = {},
 ): Counterexample {
   const violations = [...run.violations, ...extra]
   return {
+    ...file,
     rule,
     provider,
     seed: 0,

@@ -3,6 +3,9 @@ import { DAY_MS } from '../clock.ts'
 import type { CreateManager, TokenManager } from '../manager/contract.ts'
 import { createManager as reference } from '../manager/reference-manager.ts'
 import type { OrgSpec } from './types.ts'
+import { parseScenario } from '../scenario/load.ts'
+import { replayScenario } from '../scenario/replay.ts'
+import { playScripted } from '../suite/scripted.ts'
 import { createWorld } from './world.ts'
 
 const ORG: OrgSpec = { teammates: ['ada'], packs: [{ id: 'site', provider: 'jira', setup: 'central' }] }
@@ -85,5 +88,38 @@ describe('dispose', () => {
     await world.close()
     expect(created).toBe(4)
     expect(disposed).toBe(4)
+  })
+
+  it('is called when a scripted play or a scenario replay ends', async () => {
+    let created = 0
+    let disposed = 0
+    const counting: CreateManager = (env): TokenManager => {
+      created++
+      return { ...reference(env), dispose: () => void disposed++ }
+    }
+    await playScripted({
+      org: ORG,
+      createManager: counting,
+      rules: [],
+      script: async (play) => {
+        await play({ type: 'connect', teammate: 'ada', pack: 'site' })
+      },
+    })
+    expect([created, disposed]).toEqual([1, 1])
+    const scenario = parseScenario(
+      [
+        'id: closes',
+        'org: { teammates: [ada], packs: [{ id: site, provider: jira, setup: central }] }',
+        'timeline:',
+        '  - run: ada@site', // never connected: silent-refresh has nothing to say, connect-resolves neither
+        '  - connect: ada@site',
+        '  - restart_manager: true',
+        '  - run: ada@site',
+      ].join('\n'),
+      'closes.yaml',
+    )
+    await replayScenario(scenario, { createManager: counting })
+    // One instance, restarted once: two managers, both dropped.
+    expect([created, disposed]).toEqual([3, 3])
   })
 })

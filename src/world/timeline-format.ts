@@ -43,6 +43,8 @@ export function formatEvent(event: TimelineEvent): string {
       return `approve_app(${event.pack})`
     case 'indexing':
       return `indexing_${event.action}(${event.pack})`
+    case 'other_devices':
+      return `other_devices(${event.teammate}, ${event.pack}, ${event.count})`
   }
 }
 

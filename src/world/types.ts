@@ -73,6 +73,14 @@ export type TimelineEvent =
   | { type: 'restart_manager' }
   /** An admin approves the app in the source (Jira site admin authorizes it, Salesforce installs it, Slack approves it). */
   | { type: 'approve_app'; pack: string }
+  /**
+   * The teammate signs in to the same app on `count` other devices or tools, apart from the product:
+   * each is a consent and a code exchange at the source with the pack's client, so the source's
+   * per-account limits count them (Google: 100 live refresh tokens per account and client, the 101st
+   * revokes the oldest; Salesforce: 5 approvals per user and app, the 6th revokes the oldest). The
+   * teammate's grant (TraceStep.truthBefore/After) stays the product's: other devices' tokens are not it.
+   */
+  | { type: 'other_devices'; teammate: string; pack: string; count: number }
   /** The search-indexing connector's own OAuth app, beside the actions app in the same source (Salesforce). */
   | { type: 'indexing'; pack: string; action: 'connect' | 'disconnect' | 'revoke' }
 

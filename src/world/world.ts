@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { ManualClock, OffsetClock } from '../clock.ts'
 import { createSequentialIds, type IdSource } from '../ids.ts'
 import type { GrantTruth, MockProvider } from '../../mocks/types.ts'
@@ -77,6 +78,8 @@ export class World {
   private readonly nextTick = new Map<number, number>()
   private readonly startMs: number
   readonly org: OrgSpec
+  /** Per pack: the token families teammates' other devices hold (other_devices); never held by the manager (HeldGrants), so never its grant. */
+  private readonly otherDeviceFamilies = new Map<string, Set<string>>()
 
   constructor(private readonly options: WorldOptions) {
     validateOrg(options.org)
@@ -279,6 +282,9 @@ export class World {
       case 'indexing':
         await this.indexing(event.pack, event.action)
         break
+      case 'other_devices':
+        for (let i = 0; i < event.count; i++) await this.signInElsewhere(event.teammate, event.pack)
+        break
     }
 
     const requests: TraceStep['requests'] = []
@@ -446,6 +452,50 @@ export class World {
     }
     await res.body?.cancel()
     return this.callManager(() => manager.completeConnect(teammate, packId, location))
+  }
+
+  /**
+   * The teammate consents to the pack's app on another device: the browser flow and the code exchange
+   * a client of that provider makes, straight to the source (not through the manager's processes).
+   */
+  private async signInElsewhere(teammate: string, packId: string): Promise<void> {
+    const pack = this.pack(packId)
+    const client = providerClient(pack.spec.provider)
+    // The other device is the same app: it holds the secret the source accepts now.
+    const descriptor: PackDescriptor = { ...pack.descriptor, clientSecret: pack.sourceSecret }
+    const n = (this.otherDeviceFamilies.get(packId)?.size ?? 0) + 1
+    const verifier = `other-device-${n}-${'v'.repeat(43)}`
+    const challenge = createHash('sha256').update(verifier).digest('base64url')
+    const url = new URL(
+      client.authorizationUrl(descriptor, { state: `other-device-${n}`, codeChallenge: challenge }),
+    )
+    url.searchParams.set('login_hint', teammate)
+    const refused = (why: string) =>
+      new LabError(
+        'INVALID_EVENT',
+        `other_devices(${teammate}@${packId}): the source refused sign-in number ${n} on another device (${why})`,
+      )
+    const authorized = await this.fetch(url, { redirect: 'manual' })
+    await authorized.body?.cancel()
+    const callback = client.parseCallback(authorized.headers.get('location') ?? '')
+    if (callback.kind !== 'code') throw refused(`authorize answered ${authorized.status}`)
+    const mark = pack.mock.control.ledger().length
+    const request = client.tokenRequest(descriptor, {
+      grantType: 'authorization_code',
+      code: callback.code,
+      codeVerifier: verifier,
+    })
+    const exchanged = await this.fetch(request.url, request.init)
+    await exchanged.body?.cancel()
+    const family = pack.mock.control
+      .ledger()
+      .slice(mark)
+      .find((e) => e.type === 'code_exchanged')
+    if (!family || family.type !== 'code_exchanged')
+      throw refused(`the code exchange answered ${exchanged.status}`)
+    const others = this.otherDeviceFamilies.get(packId) ?? new Set<string>()
+    others.add(family.familyId)
+    this.otherDeviceFamilies.set(packId, others)
   }
 
   private async indexing(packId: string, action: 'connect' | 'disconnect' | 'revoke'): Promise<void> {

@@ -2,6 +2,7 @@ import type { CreateManager } from '../../manager/contract.ts'
 import { redactSecrets } from '../../redact.ts'
 import { loadScenarioFile } from '../../scenario/load.ts'
 import { replayScenario } from '../../scenario/replay.ts'
+import { managerFlag } from '../../scenario/write.ts'
 import { renderTrace } from '../../suite/counterexample.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { scenarioManager } from './scenario.ts'
@@ -80,7 +81,7 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     broken.length === 0
   ) {
     lines.push(
-      `  note: this counterexample was found on ${origin.manager}; replay it there with --manager ${origin.manager}`,
+      `  note: this counterexample was found on ${origin.manager}; replay it there with ${managerFlag(origin.manager)}`,
     )
   }
   io.out(`${redactSecrets(lines.join('\n'))}\n`)

@@ -1,9 +1,10 @@
+import { basename, extname, join } from 'node:path'
 import type { CreateManager } from '../../manager/contract.ts'
 import { supportedProviderIds } from '../../providers/index.ts'
 import { redactSecrets } from '../../redact.ts'
 import { loadScenarioFile, type Scenario } from '../../scenario/load.ts'
 import { formatOutcomeExpectation, outcomeMatches } from '../../scenario/outcome-expectation.ts'
-import { replayScenario } from '../../scenario/replay.ts'
+import { replayScenario, type ScenarioReplay } from '../../scenario/replay.ts'
 import type { CompiledScenario } from '../../scenario/scenario-schema.ts'
 import { storyLines, summaryLines, triageLines, formatResult, verdictWords } from '../../scenario/story.ts'
 import { triageTrace } from '../../triage.ts'
@@ -12,6 +13,7 @@ import { providersWithMocks } from '../../world/mock-registry.ts'
 import type { StepResult, TraceStep } from '../../world/types.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { resolveManager, type ResolvedManager } from '../manager-option.ts'
+import { scenarioSection, writeScenarioTimeline } from './timeline-output.ts'
 
 export interface ScenarioCommandOptions {
   files: string[]
@@ -22,6 +24,8 @@ export interface ScenarioCommandOptions {
   /** For tests: a manager instead of a module path. */
   createManager?: CreateManager
   managerLabel?: string
+  /** Where each file's timeline picture goes, as `<dir>/<file>.html` (default reports/latest/timelines). */
+  timelineDir?: string
 }
 
 /** The manager a scenario is played on: `--manager`, or the reference. Refuses providers this build cannot simulate. */
@@ -92,12 +96,35 @@ export async function scenarioCommand(options: ScenarioCommandOptions, io: CliIo
       '',
     ]
     io.out(`${redactSecrets(lines.join('\n'))}\n`)
+    // The picture of the whole play, one page per file (what replay draws, without stopping early).
+    const picture = await writeScenarioTimeline(
+      label,
+      {
+        title: `reconnect-lab timeline: ${label}`,
+        subtitle: [`manager ${managerLabel}`],
+        sections: [
+          scenarioSection(definition.title ?? label, scenario.org, result.replay, [
+            ...result.verdicts,
+            ...(result.crash ? [`the play stopped: ${result.crash}`] : []),
+          ]),
+        ],
+      },
+      {
+        cwd: io.cwd,
+        ...(options.timelineDir !== undefined
+          ? { target: join(options.timelineDir, `${basename(label, extname(label))}.html`) }
+          : {}),
+      },
+    )
+    io.err(`timeline: ${picture}\n`)
     if (!result.passed) exit = EXIT_RULE_FAILED
   }
   return exit
 }
 
 export interface ScenarioStory {
+  /** The play itself (the whole timeline, every broken rule kept). */
+  replay: ScenarioReplay
   trace: TraceStep[]
   story: string[]
   summary: string[]
@@ -178,6 +205,7 @@ export async function playScenarioStory(
   if (replay.crash) passed = false
 
   return {
+    replay,
     trace: replay.trace,
     story: storyLines({ trace: replay.trace, violations: replay.violations, unmet, triage }),
     summary: summaryLines(replay.trace, triage),

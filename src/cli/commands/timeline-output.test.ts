@@ -62,6 +62,30 @@ describe('timeline pictures from the CLI', () => {
     expect(await readFile(join(dir, 'pic/ce.html'), 'utf8')).not.toMatch(/is-broken/)
   })
 
+  it('scenario draws one page per file, the whole play with its verdicts, and honours --timeline-dir', async () => {
+    const library = (name: string) => join(ROOT, 'scenarios/library', `${name}.yaml`)
+    const { code, io, dir } = await cli([
+      'scenario',
+      library('databricks-7-day-default-ttl'),
+      library('provider-outage'),
+    ])
+    expect(code).toBe(0)
+    expect(io.stderr).toContain('timeline: reports/latest/timelines/databricks-7-day-default-ttl.html')
+    expect(io.stderr).toContain('timeline: reports/latest/timelines/provider-outage.html')
+    const page = await readFile(
+      join(dir, 'reports/latest/timelines/databricks-7-day-default-ttl.html'),
+      'utf8',
+    )
+    // The whole timeline: the second weekly prompt (day 17) is drawn, and the file's verdicts are noted.
+    expect(page).toContain('d17 09:00')
+    expect(page).toContain('✓ expected triage the admin (prompted-every-time)')
+    expect(page).toContain('data-lane="alice@dbx"')
+    const chosen = await cli(['scenario', library('provider-outage'), '--timeline-dir', 'pics'], dir)
+    expect(chosen.code).toBe(0)
+    expect(chosen.io.stderr).toContain('timeline: pics/provider-outage.html')
+    expect(await readFile(join(dir, 'pics/provider-outage.html'), 'utf8')).toContain('support')
+  })
+
   it('a run in which nothing failed still writes a page that says so (no stale picture)', async () => {
     const { code, dir } = await cli(['run', ...FAST, '--report-dir', 'out'])
     expect(code).toBe(0)

@@ -93,6 +93,7 @@ export function scenarioSection(
     org,
     trace: replay.trace,
     violations: replay.violations,
+    ...(replay.instances !== undefined ? { instances: replay.instances } : {}),
     notes: [
       ...notes,
       ...(replay.crash ? [`the run stopped at step ${replay.crash.step + 1}: ${replay.crash.message}`] : []),

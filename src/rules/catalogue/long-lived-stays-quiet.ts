@@ -56,7 +56,10 @@ export const longLivedStaysQuiet: RuleDefinition = {
           status: 'fail',
           runs: 2,
           checks,
-          counterexample: harness.scriptedCounterexample('long-lived-stays-quiet', provider, org, run),
+          // Every run of the year must be silent: the file says so of each run, and its replay judges by it.
+          counterexample: harness.scriptedCounterexample('long-lived-stays-quiet', provider, org, run, [], {
+            expected: { outcomes: run.events.map((e) => (e.type === 'run' ? 'ok' : undefined)) },
+          }),
           note: `a daily user on ${tokens} tokens was asked to reconnect`,
         }
       }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../clock.ts'
-import type { OrgSpec, StepResult } from '../../world/types.ts'
+import type { OrgSpec, StepResult, TimelineEvent } from '../../world/types.ts'
 import type { PaceScenario, RuleDefinition } from '../types.ts'
 
 /**
@@ -49,20 +49,29 @@ export const policySetsThePace: RuleDefinition = {
       let prompts = 0
       // The first run whose outcome disagrees with the policy: the counterexample stops there, so it replays.
       let deviation: { because: string; actual: StepResult } | undefined
+      // What each run must end in, for the counterexample file (a replay judges the rule by it).
+      const outcomes: Array<string | undefined> = []
       const run = await harness.playScripted({
         org,
         createManager,
         rules: [],
-        async script(play) {
+        async script(playEvent) {
+          const play = (event: TimelineEvent, expect?: string) => {
+            outcomes.push(expect)
+            return playEvent(event)
+          }
           await play({ type: 'connect', teammate: 'alice', pack })
           let n = 0
           for (let t = scenario.everyMs; t <= scenario.horizonMs; t += scenario.everyMs, n++) {
             await play({ type: 'advance', ms: scenario.everyMs })
-            const result = await play({ type: 'run', teammate: 'alice', pack })
+            const shouldPrompt = expectedRuns[n] === true
+            const result = await play(
+              { type: 'run', teammate: 'alice', pack },
+              shouldPrompt ? 'connect_required' : 'ok',
+            )
             checks++
             const prompted = result.kind === 'outcome' && result.outcome.kind === 'connect_required'
             const ok = result.kind === 'outcome' && result.outcome.kind === 'ok'
-            const shouldPrompt = expectedRuns[n] === true
             if (prompted) prompts++
             if ((shouldPrompt && !prompted) || (!shouldPrompt && !ok)) {
               deviation = {
@@ -82,15 +91,22 @@ export const policySetsThePace: RuleDefinition = {
           status: 'fail',
           runs: scenarios.indexOf(scenario) + 1,
           checks,
-          counterexample: harness.scriptedCounterexample('policy-sets-the-pace', provider, org, run, [
-            {
-              rule: 'policy-sets-the-pace',
-              stepIndex: last?.index ?? 0,
-              because,
-              allowed: [],
-              actual: deviation.actual,
-            },
-          ]),
+          counterexample: harness.scriptedCounterexample(
+            'policy-sets-the-pace',
+            provider,
+            org,
+            run,
+            [
+              {
+                rule: 'policy-sets-the-pace',
+                stepIndex: last?.index ?? 0,
+                because,
+                allowed: [],
+                actual: deviation.actual,
+              },
+            ],
+            { expected: { outcomes } },
+          ),
           note: because,
         }
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createManager as referenceManager } from '../../manager/reference-manager.ts'
+import { counterexampleFile } from '../../scenario/counterexample-file.ts'
 import { checkProvider } from '../../suite/check-provider.ts'
 import { profileFor } from '../../suite/profiles.ts'
 import { triageTrace } from '../../triage.ts'
@@ -39,6 +40,12 @@ describe('triage-matches-table', () => {
     expect(outcome.status).toBe('fail')
     expect(outcome.note).toContain("You're prompted to reconnect every time you run the action")
     expect(outcome.counterexample?.rule).toBe('triage-matches-table')
+    // That row plays a wrapped product, which no file can say: its file says so instead of lying.
+    const file = await counterexampleFile(outcome.counterexample!, { createManager: referenceManager })
+    expect(file.reproduced).toBe(false)
+    expect(file.differed).toContain('wrapped to forget every teammate')
+    expect(file.text).toContain('# Not a faithful replay:')
+    expect(file.text).toContain('triage: { verdict: admin, row: prompted-every-time }')
   })
 
   it('fails on a triage that calls every outage no action', async () => {
@@ -49,5 +56,10 @@ describe('triage-matches-table', () => {
     const outcome = await check('baseline', createTriageMatchesTable(noSupport))
     expect(outcome.status).toBe('fail')
     expect(outcome.note).toContain('Multiple teammates')
+    // A row played on the manager as it is: its file states the row's verdict, and replaying it on
+    // the same (broken) triage is what the suite saw; on the real triage the file passes its check.
+    const file = await counterexampleFile(outcome.counterexample!, { createManager: referenceManager })
+    expect(file.text).toContain('triage: { verdict: support, row: many-teammates }')
+    expect(file.differed).toContain('broke no triage-matches-table')
   })
 })

@@ -122,15 +122,29 @@ export function createTriageMatchesTable(triage: Triage = triageTrace): RuleDefi
             status: 'fail',
             runs: checks,
             checks,
-            counterexample: harness.scriptedCounterexample('triage-matches-table', provider, org, run, [
+            counterexample: harness.scriptedCounterexample(
+              'triage-matches-table',
+              provider,
+              org,
+              run,
+              [
+                {
+                  rule: 'triage-matches-table',
+                  stepIndex: run.trace.length - 1,
+                  because,
+                  allowed: [],
+                  actual: { kind: 'none' },
+                },
+              ],
               {
-                rule: 'triage-matches-table',
-                stepIndex: run.trace.length - 1,
-                because,
-                allowed: [],
-                actual: { kind: 'none' },
+                expected: { triage: { verdict: want.verdict, row: row.row } },
+                ...(row.product
+                  ? {
+                      unreplayable: `the "${row.row}" row plays the manager wrapped to forget every teammate's credentials after each run (a misconfigured pack), which a scenario file cannot say: the file replays the manager as it is`,
+                    }
+                  : {}),
               },
-            ]),
+            ),
             note: because,
           }
         }
