@@ -58,6 +58,8 @@ const MIN_PIECE = 8
 /** The values this mock knows to be secret. */
 export interface SecretSet {
   add(value: string | undefined): void
+  /** Forgets a value `add` learnt and its pieces (a pruned token: the set stays as small as the store). */
+  forget(value: string): void
   redact(text: string): string
   size(): number
   clear(): void
@@ -87,6 +89,15 @@ export function createSecretSet(): SecretSet {
       for (const piece of value.split(DELIMITERS)) {
         if (piece.length >= MIN_SECRET) values.add(piece)
         for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.add(part)
+      }
+    },
+    forget(value) {
+      values.delete(value)
+      for (const piece of value.split(DELIMITERS)) {
+        values.delete(piece)
+        // A part shared with a live secret (a JWT's header segment) is no secret on its own: the live
+        // secret's whole value still redacts it.
+        for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.delete(part)
       }
     },
     redact(text) {

@@ -76,6 +76,10 @@ function watchingSecrets(store: ProviderStore, secrets: SecretSet): ProviderStor
       secrets.add(input.value)
       return store.createToken(input)
     },
+    deleteToken(value) {
+      secrets.forget(value)
+      return store.deleteToken(value)
+    },
     createCode(input) {
       secrets.add(input.value)
       return store.createCode(input)
@@ -105,7 +109,13 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     options.requestLogSize === undefined ? {} : { capacity: options.requestLogSize },
   )
   const secrets = recorder.secrets
-  const store = watchingSecrets(createProviderStore({ defaultPolicy }), secrets)
+  const store = watchingSecrets(
+    createProviderStore({
+      defaultPolicy,
+      ...(options.ledgerSize === undefined ? {} : { ledgerSize: options.ledgerSize }),
+    }),
+    secrets,
+  )
   // Created on first use: most in-process mocks never sign anything (key setup costs ~0.25 ms for
   // HS256, ~1 s for an RSA key under serve).
   const algorithm = options.signing ?? 'HS256'
@@ -140,6 +150,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     defaultLogin: () => defaultLogin,
     signJwt: (claims, typ) => signer.sign(claims, typ),
     issuer,
+    ...(options.tokenRetention === undefined ? {} : { tokenRetention: options.tokenRetention }),
   })
   const faults = createFaultQueue()
   const control = createMockControl({

@@ -193,6 +193,14 @@ function notFound(mock: MockProvider): Response {
   return dialect ? toResponse(dialect.notFound()) : new Response(null, { status: 404 })
 }
 
+/** The path of an absolute request URL, without parsing it (the guard only needs to spot /_lab). */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  if (start < 0) return '/'
+  const end = url.indexOf('?', start)
+  return end < 0 ? url.slice(start) : url.slice(start, end)
+}
+
 type Listener = { server: Server; port: number }
 
 function listen(
@@ -289,19 +297,24 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
     )
   }
 
+  /**
+   * `rewritten`: the request under the provider's own path (single port). Otherwise the request
+   * @hono/node-server built goes to the app as it is: wrapping it in a `new Request` would turn its
+   * lazy body (read straight off the socket) into a web stream and an undici Request per request.
+   */
   const dispatch = async (
     mock: MockProvider,
     request: Request,
     env: HttpBindings | Http2Bindings,
     path: string,
-    search: string,
     port: number,
+    rewritten?: string,
   ): Promise<Response> => {
     if (path === '/_lab' || path.startsWith('/_lab/')) {
       const refused = guard(mock, request, port)
       if (refused) return refused
     }
-    const response = await mock.app.fetch(new Request(`http://${host}:${port}${path}${search}`, request))
+    const response = await mock.app.fetch(rewritten === undefined ? request : new Request(rewritten, request))
     if (response.headers.has(DROP_HEADER)) env.outgoing.socket?.destroy()
     return response
   }
@@ -324,7 +337,7 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
           )
         if (FORBIDDEN_METHODS.has(request.method)) return methodRefused(mock, request.method)
         const rest = wellKnown ? `/.well-known/${wellKnown[1]}` : url.pathname.slice(name.length + 1) || '/'
-        return dispatch(mock, request, env, rest, url.search, served)
+        return dispatch(mock, request, env, rest, served, `http://${host}:${served}${rest}${url.search}`)
       })
       served = listener.port
       servers.push(listener.server)
@@ -342,8 +355,7 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
         const listener = await listen(options.host, ports.get(plan.provider) ?? 0, async (request, env) => {
           if (!mock) return new Response('starting', { status: 503 })
           if (FORBIDDEN_METHODS.has(request.method)) return methodRefused(mock, request.method)
-          const url = new URL(request.url, 'http://localhost')
-          return dispatch(mock, request, env, url.pathname, url.search, port)
+          return dispatch(mock, request, env, pathOf(request.url), port)
         })
         servers.push(listener.server)
         port = listener.port
