@@ -6,8 +6,9 @@
  * @mswjs/data's query API scans every record on each query (even by primary key) and `update()`
  * re-queries and replaces the stored object, so a simulated year of hourly refreshes would turn
  * quadratic. Underneath, its Database keeps each model in a `Map` keyed by primary key: this store
- * reads and deletes by primary key through that very Map (`Database.getModel`, O(1)), creates through
- * the public `create()` (defaults, duplicate-key check), and patches the stored object in place. The
+ * reads and deletes by primary key through that very Map (`Database.getModel`, O(1)), inserts
+ * complete records through `Database.create` (the last step of the public `create()`, see
+ * createRecordInserter), and patches the stored object in place. The
  * only other structures are secondary indexes that hold primary keys, never records: grant by
  * (login, client), families by (login, client) and by client, tokens by family (docs/DESIGN.md §7).
  */
@@ -263,8 +264,9 @@ interface MswDatabase {
 /**
  * Inserts a complete record the way `db.<model>.create()` ends (`Database.create`, with the two
  * internal symbols every @mswjs/data entity carries), without its per-property lodash get/set walk,
- * which cost ~30 µs a token under load: the hot path mints two tokens per refresh. The caller passes
- * every field of the model, so the record is the one `create()` would have built.
+ * which cost ~30 µs a record under load (a refresh mints two tokens, a Connect five records). The
+ * caller passes every field of the model, so the record is the one `create()` would have built;
+ * clients and approvals (rare, and with array fields) keep the public `create()`.
  */
 function createRecordInserter(db: ProviderDatabase, database: MswDatabase) {
   const probe = db.approval.create({ key: '\u0000probe' })
@@ -421,7 +423,9 @@ export function createProviderStore(options: ProviderStoreOptions): ProviderStor
     },
 
     ensureUser(login, atMs) {
-      return users.get(login) ?? db.user.create({ login, createdAtMs: atMs })
+      return (
+        users.get(login) ?? insert<UserEntity>('user', 'login', { login, createdAtMs: atMs } as UserEntity)
+      )
     },
     getUser: (login) => users.get(login),
 
@@ -430,20 +434,31 @@ export function createProviderStore(options: ProviderStoreOptions): ProviderStor
       return id === undefined ? undefined : grants.get(id)
     },
     createGrant(input) {
-      const entity = db.grant.create({ ...input })
+      const entity = insert<GrantEntity>('grant', 'id', {
+        id: input.id,
+        login: input.login,
+        clientId: input.clientId,
+        createdAtMs: input.createdAtMs,
+      } as GrantEntity)
       grantByPair.set(pairKey(entity.login, entity.clientId), entity.id)
       return entity
     },
 
     createFamily(input) {
-      const entity = db.family.create({
-        ...input,
+      const entity = insert<FamilyEntity>('family', 'id', {
+        id: input.id,
+        grantId: input.grantId,
+        login: input.login,
+        clientId: input.clientId,
+        scope: input.scope,
+        createdAtMs: input.createdAtMs,
         lastRefreshAtMs: input.createdAtMs,
+        hasRefreshToken: input.hasRefreshToken,
         currentRefreshToken: null,
         endedAtMs: null,
         endCause: null,
         endDetectedAtMs: null,
-      })
+      } as FamilyEntity)
       pushIndex(familiesByPair, pairKey(entity.login, entity.clientId), entity.id)
       pushIndex(familiesByClient, entity.clientId, entity.id)
       return entity
@@ -519,13 +534,20 @@ export function createProviderStore(options: ProviderStoreOptions): ProviderStor
     },
 
     createCode(input) {
-      const { query, ...rest } = input
-      return db.code.create({
-        ...rest,
-        queryJson: JSON.stringify(query),
+      return insert<CodeEntity>('code', 'value', {
+        value: input.value,
+        clientId: input.clientId,
+        login: input.login,
+        redirectUri: input.redirectUri,
+        redirectUriIncluded: input.redirectUriIncluded,
+        scope: input.scope,
+        codeChallenge: input.codeChallenge,
+        queryJson: JSON.stringify(input.query),
+        issuedAtMs: input.issuedAtMs,
+        expiresAtMs: input.expiresAtMs,
         usedAtMs: null,
         familyId: null,
-      })
+      } as CodeEntity)
     },
     getCode: (value) => codes.get(value),
     patchCode(value, patch) {
