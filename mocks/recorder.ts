@@ -84,7 +84,8 @@ export function createSecretSet(): SecretSet {
   }
   return {
     add(value) {
-      if (value === undefined || value.length < MIN_SECRET) return
+      // Most calls learn what is known already (the presented refresh token, the client's secret).
+      if (value === undefined || value.length < MIN_SECRET || values.has(value)) return
       values.add(value)
       for (const piece of value.split(DELIMITERS)) {
         if (piece.length >= MIN_SECRET) values.add(piece)

@@ -344,7 +344,10 @@ export function createProviderStore(options: ProviderStoreOptions): ProviderStor
 
   // Not records of the card's model: scripted answers, and the parsed form of each client's policyJson.
   const consentAnswers = new Map<string, ConsentDecision>()
-  const parsedPolicies = new Map<string, { json: string; overrides: Partial<TokenPolicy> }>()
+  const parsedPolicies = new Map<
+    string,
+    { json: string; overrides: Partial<TokenPolicy>; resolved?: { over: TokenPolicy; policy: TokenPolicy } }
+  >()
   let defaultPolicy: TokenPolicy = { ...initialPolicy }
   const ledgerRing = createRing<LedgerEvent>(ledgerCapacity)
 
@@ -581,11 +584,22 @@ export function createProviderStore(options: ProviderStoreOptions): ProviderStor
       defaultPolicy = resolvePolicy(defaultPolicy, patch)
     },
     policyFor(clientId) {
-      return resolvePolicy(defaultPolicy, overridesOf(clientId))
+      const overrides = overridesOf(clientId)
+      const cached = parsedPolicies.get(clientId)
+      if (!cached) return resolvePolicy(defaultPolicy, overrides)
+      // A refresh asks several times: resolved once per (default policy, client overrides), frozen
+      // because every caller shares it.
+      if (cached.resolved?.over !== defaultPolicy)
+        cached.resolved = {
+          over: defaultPolicy,
+          policy: Object.freeze(resolvePolicy(defaultPolicy, overrides)),
+        }
+      return cached.resolved.policy
     },
 
     appendLedger(event) {
-      ledgerRing.push(Object.freeze({ ...event }))
+      // The core builds each event for this call alone: freezing it in place spares a copy a request.
+      ledgerRing.push(Object.isFrozen(event) ? event : Object.freeze(event))
     },
     ledger: () => ledgerRing.list(),
 

@@ -133,6 +133,9 @@ async function oidcProviderTarget(chains: number): Promise<TargetReady> {
       },
     ],
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
+    // Its quick-start adapter is an LRU of 1,000 entries: thousands of rotations evict the grants and
+    // every later refresh fails. A plain Map keeps them (the lab's store keeps its grants too).
+    adapter: MapAdapter,
     // Rotate like the lab's baseline, so both answer a refresh with a new refresh token.
     rotateRefreshToken: true,
   })
@@ -156,6 +159,37 @@ async function oidcProviderTarget(chains: number): Promise<TargetReady> {
     refreshTokens.push(await token.save())
   }
   return { type: 'ready', tokenUrl: `${issuer}/token`, clientId, clientSecret, refreshTokens, rotates: true }
+}
+
+/** An unbounded oidc-provider storage adapter (the interface of its memory_adapter.js). */
+const mapStore = new Map<string, { payload: Record<string, unknown>; consumed?: number }>()
+class MapAdapter {
+  constructor(private readonly model: string) {}
+  private key(id: string): string {
+    return `${this.model}:${id}`
+  }
+  async upsert(id: string, payload: Record<string, unknown>): Promise<void> {
+    mapStore.set(this.key(id), { payload })
+  }
+  async find(id: string): Promise<Record<string, unknown> | undefined> {
+    const entry = mapStore.get(this.key(id))
+    if (!entry) return undefined
+    return entry.consumed === undefined ? entry.payload : { ...entry.payload, consumed: entry.consumed }
+  }
+  async findByUserCode(): Promise<undefined> {
+    return undefined
+  }
+  async findByUid(): Promise<undefined> {
+    return undefined
+  }
+  async consume(id: string): Promise<void> {
+    const entry = mapStore.get(this.key(id))
+    if (entry) entry.consumed = Math.floor(systemClock.now() / 1000)
+  }
+  async destroy(id: string): Promise<void> {
+    mapStore.delete(this.key(id))
+  }
+  async revokeByGrantId(): Promise<void> {}
 }
 
 async function oauth2MockServerTarget(chains: number): Promise<TargetReady> {
