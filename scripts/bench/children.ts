@@ -34,8 +34,8 @@ function ask<T>(child: ChildProcess, message: object, expect: string): Promise<T
 export interface Target {
   kind: TargetKind
   ready: TargetReady
-  /** CPU time (user + system, µs) and RSS (bytes) of the server process so far. */
-  usage(): Promise<{ cpuMicros: number; rss: number }>
+  /** CPU time (user + system, µs), RSS and used V8 heap (bytes) of the server process so far. */
+  usage(): Promise<{ cpuMicros: number; rss: number; heapUsed: number }>
   stop(): Promise<void>
 }
 
@@ -47,8 +47,12 @@ function stopChild(child: ChildProcess): Promise<void> {
   })
 }
 
-export async function startTarget(kind: TargetKind, chains: number): Promise<Target> {
-  const extra = (process.env['BENCH_TARGET_ARGS'] ?? '').split(' ').filter((a) => a !== '')
+export async function startTarget(
+  kind: TargetKind,
+  chains: number,
+  nodeFlags: string[] = [],
+): Promise<Target> {
+  const extra = [...nodeFlags, ...(process.env['BENCH_TARGET_ARGS'] ?? '').split(' ').filter((a) => a !== '')]
   const child = fork(here('./refresh-target.ts'), [kind], {
     execArgv: ['--import', 'tsx', ...extra],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -59,7 +63,7 @@ export async function startTarget(kind: TargetKind, chains: number): Promise<Tar
     ready,
     usage: async () => {
       const reply = await ask<Extract<TargetReply, { type: 'usage' }>>(child, { type: 'usage' }, 'usage')
-      return { cpuMicros: reply.cpuMicros, rss: reply.rss }
+      return { cpuMicros: reply.cpuMicros, rss: reply.rss, heapUsed: reply.heapUsed }
     },
     stop: () => stopChild(child),
   }
