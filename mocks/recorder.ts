@@ -58,6 +58,7 @@ const MIN_PIECE = 8
 /** The values this mock knows to be secret. */
 export interface SecretSet {
   add(value: string | undefined): void
+  has(value: string): boolean
   /** Forgets a value `add` learnt and its pieces (a pruned token: the set stays as small as the store). */
   forget(value: string): void
   redact(text: string): string
@@ -112,6 +113,7 @@ export function createSecretSet(): SecretSet {
       })
       return changed ? out : text
     },
+    has: (value) => values.has(value),
     size: () => values.size,
     clear: () => values.clear(),
   }
@@ -128,6 +130,8 @@ export function learnSecrets(
   if (authorization === undefined) return
   const trimmed = authorization.trim()
   const credential = /^\S+\s+(\S+)/.exec(trimmed)?.[1]
+  // A credential seen before had its Basic secret learnt with it: no need to decode it again.
+  if (secrets.has(credential ?? trimmed)) return
   secrets.add(credential ?? trimmed)
   const basic = parseBasicCredentials(trimmed)
   if (basic) secrets.add(basic.clientSecret)
