@@ -10,7 +10,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHash, randomBytes } from 'node:crypto'
-import { startServers } from '../../src/cli/commands/serve.ts'
 import { systemClock } from '../../src/clock.ts'
 
 export type TargetKind = 'lab' | 'bare' | 'oidc-provider' | 'oauth2-mock-server'
@@ -33,6 +32,8 @@ const HOST = '127.0.0.1'
 const REDIRECT = 'http://127.0.0.1:1/callback'
 
 async function labTarget(chains: number): Promise<TargetReady> {
+  // Loaded here only: the yardstick processes carry none of reconnect-lab.
+  const { startServers } = await import('../../src/cli/commands/serve.ts')
   const running = await startServers({ providers: ['baseline'], port: 0, host: HOST, control: false })
   const mock = running.mocks['baseline']
   const base = running.urls['baseline']
