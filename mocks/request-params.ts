@@ -6,6 +6,12 @@ function mediaType(c: Context): string | undefined {
   return c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
 }
 
+function addParam(out: Record<string, string[]>, key: string, value: string): void {
+  const list = out[key]
+  if (list) list.push(value)
+  else out[key] = [value]
+}
+
 /**
  * A form body's parameters, every value kept (what `parseBody({ all: true })` gives, without the
  * Response that Hono builds to parse it): parsed once from the text the body guard checked.
@@ -16,11 +22,7 @@ export function formParams(c: Context): Record<string, string[]> | undefined {
   if (state.form) return state.form
   if (state.bodyText === undefined) return undefined
   const out = Object.create(null) as Record<string, string[]>
-  for (const [key, value] of new URLSearchParams(state.bodyText)) {
-    const list = out[key]
-    if (list) list.push(value)
-    else out[key] = [value]
-  }
+  for (const [key, value] of new URLSearchParams(state.bodyText)) addParam(out, key, value)
   state.form = out
   return out
 }
@@ -35,11 +37,7 @@ export async function lenientParams(c: Context, bodyReadable: boolean): Promise<
   const withBody = bodyReadable && c.req.method !== 'GET' && c.req.method !== 'HEAD'
   if (withBody && state.lenient && !state.bodyRefused) return state.lenient
   const out = Object.create(null) as Record<string, string[]>
-  const add = (key: string, value: string): void => {
-    const list = out[key]
-    if (list) list.push(value)
-    else out[key] = [value]
-  }
+  const add = (key: string, value: string): void => addParam(out, key, value)
   const href = c.req.url
   if (href.includes('?')) for (const [key, value] of new URL(href).searchParams) add(key, value)
   if (!withBody) return out

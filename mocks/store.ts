@@ -7,7 +7,7 @@
  * re-queries and replaces the stored object, so a simulated year of hourly refreshes would turn
  * quadratic. Underneath, its Database keeps each model in a `Map` keyed by primary key: this store
  * reads and deletes by primary key through that very Map (`Database.getModel`, O(1)), inserts
- * complete records through `Database.create` (the last step of the public `create()`, see
+ * complete records into that Map (the last step of the public `create()`, see
  * createRecordInserter), and patches the stored object in place. The
  * only other structures are secondary indexes that hold primary keys, never records: grant by
  * (login, client), families by (login, client) and by client, tokens by family (docs/DESIGN.md §7).
@@ -257,12 +257,11 @@ const MODELS: readonly ModelName[] = ['client', 'user', 'grant', 'family', 'toke
 /** The part of @mswjs/data 0.16's Database (lib/db/Database.d.ts, public methods) this store uses. */
 interface MswDatabase {
   getModel(name: ModelName): Map<string, unknown>
-  create(name: ModelName, entity: object): void
   delete(name: ModelName, primaryKey: string): void
 }
 
 /**
- * Inserts a complete record the way `db.<model>.create()` ends (`Database.create`, with the two
+ * Inserts a complete record the way `db.<model>.create()` ends (into the model's Map, with the two
  * internal symbols every @mswjs/data entity carries), without its per-property lodash get/set walk,
  * which cost ~30 µs a record under load (a refresh mints two tokens, a Connect five records). The
  * caller passes every field of the model, so the record is the one `create()` would have built;
@@ -285,7 +284,9 @@ function createRecordInserter(db: ProviderDatabase, database: MswDatabase) {
         `Failed to create a "${model}" entity: an entity with the same primary key "${primaryKey}" ("${key}") already exists.`,
       )
     const entity = Object.assign(record, { [typeSymbol]: model, [keySymbol]: primaryKey })
-    database.create(model, entity)
+    // What Database.create does, minus its 'create' event (a serialised copy per record, for the
+    // browser-only sync extension: nothing listens in Node).
+    database.getModel(model).set(key, entity)
     return entity
   }
 }
