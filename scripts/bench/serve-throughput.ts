@@ -155,6 +155,6 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
 }
 
 if (isMain(import.meta.url)) {
-  const section = await run(standaloneOptions(process.argv, 3))
+  const section = await run(standaloneOptions(process.argv, 5))
   process.stdout.write(`${JSON.stringify(section, null, 2)}\n`)
 }
