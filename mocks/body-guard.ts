@@ -4,7 +4,7 @@
  * it read are handed to Hono's body cache, so routes still use `parseBody`/`json` as usual.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { requestState } from './request-state.ts'
+import { type RequestState, requestState } from './request-state.ts'
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
@@ -45,35 +45,51 @@ async function readCapped(stream: ReadableStream<Uint8Array>, max: number): Prom
   return { ok: true, bytes }
 }
 
+// Module level, not a closure per request: the refusal is rare and the guard runs on every body.
+function tooLarge(c: Context, state: RequestState, options: BodyGuardOptions): Response {
+  state.bodyRefused = true
+  return options.refuse(c, {
+    status: 413,
+    description: `the request body exceeds ${options.maxBodyBytes} bytes`,
+  })
+}
+
 export function bodyGuard(options: BodyGuardOptions): MiddlewareHandler {
   return async (c, next) => {
     const raw = c.req.raw
-    if (raw.method === 'GET' || raw.method === 'HEAD' || raw.body === null) return next()
+    if (raw.method === 'GET' || raw.method === 'HEAD') return next()
+    const header = c.req.header('content-length')
+    // Asking `raw.body` of @hono/node-server's request builds the undici Request and web stream it
+    // otherwise avoids: with a declared length there is no need to ask.
+    if (header === undefined && raw.body === null) return next()
     const state = requestState(c)
-    const tooLarge = (): Response => {
-      state.bodyRefused = true
-      return options.refuse(c, {
-        status: 413,
-        description: `the request body exceeds ${options.maxBodyBytes} bytes`,
-      })
+    const declared = header === undefined ? Number.NaN : Number(header)
+    if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge(c, state, options)
+    let buffer: ArrayBuffer
+    if (Number.isFinite(declared)) {
+      // A declared length within the limit: one read, through @hono/node-server's direct path under
+      // serve (no web stream). Node's parser never delivers more than Content-Length; a Request built
+      // in process may lie, so the size is checked again.
+      buffer = await raw.arrayBuffer()
+      if (buffer.byteLength > options.maxBodyBytes) return tooLarge(c, state, options)
+    } else {
+      if (raw.body === null) return next()
+      const read = await readCapped(raw.body, options.maxBodyBytes)
+      if (!read.ok) return tooLarge(c, state, options)
+      buffer = new Uint8Array(read.bytes).buffer
     }
-    const declared = Number(c.req.header('content-length'))
-    if (Number.isFinite(declared) && declared > options.maxBodyBytes) return tooLarge()
-    const read = await readCapped(raw.body, options.maxBodyBytes)
-    if (!read.ok) return tooLarge()
+    let text: string
     try {
-      strictUtf8.decode(read.bytes)
+      text = strictUtf8.decode(buffer)
     } catch {
       state.bodyRefused = true
       return options.refuse(c, { status: 400, description: 'the request body is not valid UTF-8' })
     }
-    const buffer = read.bytes.buffer.slice(
-      read.bytes.byteOffset,
-      read.bytes.byteOffset + read.bytes.byteLength,
-    )
-    // Hono serves every body helper (parseBody, json, text) from this cache once the stream is consumed.
-    // At run time the cache holds promises (its .d.ts says plain values), hence Object.assign.
-    Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(buffer) })
+    state.bodyText = text
+    // Hono serves every body helper (parseBody, json, text) from this cache once the stream is consumed;
+    // with `text` there, json() and text() never go through a Response. At run time the cache holds
+    // promises (its .d.ts says plain values), hence Object.assign.
+    Object.assign(c.req.bodyCache, { arrayBuffer: Promise.resolve(buffer), text: Promise.resolve(text) })
     return next()
   }
 }

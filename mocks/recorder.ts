@@ -58,6 +58,9 @@ const MIN_PIECE = 8
 /** The values this mock knows to be secret. */
 export interface SecretSet {
   add(value: string | undefined): void
+  has(value: string): boolean
+  /** Forgets a value `add` learnt and its pieces (a pruned token: the set stays as small as the store). */
+  forget(value: string): void
   redact(text: string): string
   size(): number
   clear(): void
@@ -82,11 +85,21 @@ export function createSecretSet(): SecretSet {
   }
   return {
     add(value) {
-      if (value === undefined || value.length < MIN_SECRET) return
+      // Most calls learn what is known already (the presented refresh token, the client's secret).
+      if (value === undefined || value.length < MIN_SECRET || values.has(value)) return
       values.add(value)
       for (const piece of value.split(DELIMITERS)) {
         if (piece.length >= MIN_SECRET) values.add(piece)
         for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.add(part)
+      }
+    },
+    forget(value) {
+      values.delete(value)
+      for (const piece of value.split(DELIMITERS)) {
+        values.delete(piece)
+        // A part shared with a live secret (a JWT's header segment) is no secret on its own: the live
+        // secret's whole value still redacts it.
+        for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.delete(part)
       }
     },
     redact(text) {
@@ -100,6 +113,7 @@ export function createSecretSet(): SecretSet {
       })
       return changed ? out : text
     },
+    has: (value) => values.has(value),
     size: () => values.size,
     clear: () => values.clear(),
   }
@@ -116,6 +130,8 @@ export function learnSecrets(
   if (authorization === undefined) return
   const trimmed = authorization.trim()
   const credential = /^\S+\s+(\S+)/.exec(trimmed)?.[1]
+  // A credential seen before had its Basic secret learnt with it: no need to decode it again.
+  if (secrets.has(credential ?? trimmed)) return
   secrets.add(credential ?? trimmed)
   const basic = parseBasicCredentials(trimmed)
   if (basic) secrets.add(basic.clientSecret)

@@ -16,6 +16,12 @@ export interface RequestState {
   bodyRefused?: boolean
   /** The error code a route answered, recorded when the response body does not carry one readably. */
   error?: string
+  /** The body as UTF-8 text, once the body guard has read and checked it. */
+  bodyText?: string
+  /** The form body's parameters, every value kept, parsed once from bodyText (request-params.ts). */
+  form?: Record<string, string[]>
+  /** lenientParams' answer with the body, computed once for recorder, faults and routes. */
+  lenient?: Record<string, string[]>
 }
 
 const states = new WeakMap<Request, RequestState>()

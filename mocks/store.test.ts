@@ -169,6 +169,48 @@ describe('provider store', () => {
     expect([...s.approvals()]).toEqual(['a'])
   })
 
+  test('the ledger is a ring of ledgerSize events, oldest first', () => {
+    const s = createProviderStore({ defaultPolicy: { ...BASELINE_DEFAULT_POLICY }, ledgerSize: 3 })
+    expect(s.ledgerCapacity).toBe(3)
+    for (let i = 1; i <= 5; i++) s.appendLedger({ type: 'secret_rotated', atMs: i, clientId: 'c1' })
+    expect(s.ledger().map((e) => e.atMs)).toEqual([3, 4, 5])
+    s.appendLedger({ type: 'secret_rotated', atMs: 6, clientId: 'c1' })
+    expect(s.ledger().map((e) => e.atMs)).toEqual([4, 5, 6])
+    s.reset()
+    expect(s.ledger()).toEqual([])
+    expect(() =>
+      createProviderStore({ defaultPolicy: { ...BASELINE_DEFAULT_POLICY }, ledgerSize: 0 }),
+    ).toThrow(RangeError)
+  })
+
+  test('records live once, in @mswjs/data: what the store hands out is what its queries find', () => {
+    const s = store()
+    seed(s)
+    expect(s.db.token.findFirst({ where: { value: { equals: 'rt1' } } })).toBe(s.getToken('rt1'))
+    expect(s.db.grant.findFirst({ where: { login: { equals: 'ada' } } })).toBe(s.getGrant('ada', 'c1'))
+    expect(s.db.code.findFirst({ where: { value: { equals: 'code1' } } })).toBe(s.getCode('code1'))
+    expect(s.db.user.findFirst({ where: { login: { equals: 'ada' } } })).toBe(s.getUser('ada'))
+    expect(s.tokensOf('f1', 'refresh').map((t) => t.value)).toEqual(['rt1'])
+    expect(s.oldestToken('f1', 'refresh')?.value).toBe('rt1')
+    expect(s.tokenCount('f1', 'access')).toBe(0)
+    expect(() =>
+      s.createToken({
+        value: 'rt1',
+        kind: 'refresh',
+        familyId: 'f1',
+        login: 'ada',
+        clientId: 'c1',
+        scope: '',
+        issuedAtMs: 2,
+        expiresAtMs: null,
+      }),
+    ).toThrow(/same primary key/)
+    s.approve('site')
+    expect(s.db.approval.count()).toBe(1)
+    s.unapprove('site')
+    expect(s.db.approval.count()).toBe(0)
+  })
+
   test('hot lookups stay fast with many records', () => {
     const s = store()
     seed(s)

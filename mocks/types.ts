@@ -205,6 +205,16 @@ export interface MockRuntimeOptions {
   signing?: 'HS256' | 'RS256'
   /** How many requests the request log keeps (a ring; the oldest are dropped). Default 10,000. */
   requestLogSize?: number
+  /** How many ledger events the mock keeps (a ring; the oldest are dropped). Default 100,000. */
+  ledgerSize?: number
+  /**
+   * How many superseded tokens of each kind a token family remembers (default: all). A refresh token
+   * replaced by rotation is always kept while its reuse leeway honours it; past the leeway it is kept
+   * for reuse detection while it is among the family's `tokenRetention` newest retired ones, then
+   * forgotten (presenting it then answers like an unknown token). Access tokens: the current one plus
+   * the `tokenRetention` before it. Serve sets this so that memory stays flat (docs/SERVE.md).
+   */
+  tokenRetention?: number
 }
 
 export interface MockOptions extends MockRuntimeOptions {

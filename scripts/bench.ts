@@ -28,6 +28,9 @@ type Section = (opts: { trials: number; quick?: boolean }) => Promise<BenchSecti
 const SECTIONS: ReadonlyArray<readonly [string, () => Promise<{ run: Section }>]> = [
   ['a', () => import('./bench/mock-requests.ts')],
   ['b', () => import('./bench/default-run.ts')],
+  ['c', () => import('./bench/serve-throughput.ts')],
+  ['d', () => import('./bench/token-cost.ts')],
+  ['e', () => import('./bench/serve-memory.ts')],
   ['f', () => import('./bench/mutants.ts')],
 ]
 

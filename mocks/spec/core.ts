@@ -212,6 +212,8 @@ export interface AuthorizationCoreDeps {
   /** Signs JWT-shaped tokens (MintContext.jwt) with the mock's key. */
   signJwt?: (claims: Readonly<Record<string, unknown>>, typ?: string) => string
   issuer?: string
+  /** Superseded tokens of each kind a family remembers; default: all (MockRuntimeOptions.tokenRetention). */
+  tokenRetention?: number
 }
 
 export interface AuthorizationCore {
@@ -411,6 +413,29 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
     }
     store.patchFamily(family.id, { currentRefreshToken: value, hasRefreshToken: true })
     return value
+  }
+
+  /**
+   * Forgets what the family no longer needs beyond `tokenRetention` superseded tokens of each kind:
+   * the oldest access tokens, and the oldest retired refresh tokens once their reuse leeway is over
+   * (a token the leeway still honours is never forgotten). O(1) per forgotten token: the store keeps
+   * each family's tokens oldest first.
+   */
+  function prune(family: FamilyRecord, policy: TokenPolicy, now: number): void {
+    const keep = deps.tokenRetention
+    if (keep === undefined) return
+    while (store.tokenCount(family.id, 'access') > keep + 1) {
+      const oldest = store.oldestToken(family.id, 'access')
+      if (!oldest) break
+      store.deleteToken(oldest.value)
+    }
+    while (store.tokenCount(family.id, 'refresh') > keep + 1) {
+      const oldest = store.oldestToken(family.id, 'refresh')
+      if (!oldest || oldest.value === family.currentRefreshToken || oldest.retiredAtMs === null) break
+      // Same comparison as presentedAs: still inside the leeway means still honoured.
+      if (now - oldest.retiredAtMs < policy.reuseLeewayMs) break
+      store.deleteToken(oldest.value)
+    }
   }
 
   function presentedAs(
@@ -743,6 +768,7 @@ export function createAuthorizationCore(deps: AuthorizationCoreDeps): Authorizat
       const issuing = familyPolicy(family)
       const refreshToken = issuing.rotation ? mintRefreshToken(family, now) : undefined
       const access = mintAccessToken(family, scope, issuing, now)
+      prune(family, policy, now)
       logRefresh('issued')
       return {
         ok: true,

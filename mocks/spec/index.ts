@@ -86,6 +86,10 @@ function watchingSecrets(store: ProviderStore, secrets: SecretSet): ProviderStor
       secrets.add(input.value)
       return store.createToken(input)
     },
+    deleteToken(value) {
+      secrets.forget(value)
+      return store.deleteToken(value)
+    },
     createCode(input) {
       secrets.add(input.value)
       return store.createCode(input)
@@ -116,7 +120,13 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
   )
   const secrets = recorder.secrets
   const quirks = createQuirkTally()
-  const watched = watchingSecrets(createProviderStore({ defaultPolicy }), secrets)
+  const watched = watchingSecrets(
+    createProviderStore({
+      defaultPolicy,
+      ...(options.ledgerSize === undefined ? {} : { ledgerSize: options.ledgerSize }),
+    }),
+    secrets,
+  )
   const ledgerQuirks = options.ledgerQuirks
   // Policy quirks (rotation, reuse leeway, expiries) are seen where the ledger records them.
   const store: ProviderStore = ledgerQuirks
@@ -162,6 +172,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     defaultLogin: () => defaultLogin,
     signJwt: (claims, typ) => signer.sign(claims, typ),
     issuer,
+    ...(options.tokenRetention === undefined ? {} : { tokenRetention: options.tokenRetention }),
   })
   const faults = createFaultQueue()
   const control = createMockControl({

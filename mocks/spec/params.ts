@@ -5,6 +5,7 @@
  * Nothing here throws on bad input: every failure is a typed CoreError for the dialect to render.
  */
 import type { Context } from 'hono'
+import { formParams } from '../request-params.ts'
 import { type CoreError, coreError } from './core.ts'
 
 export type BodyFormat = 'form' | 'json'
@@ -33,7 +34,7 @@ export async function readOAuthBody(c: Context, formats: readonly BodyFormat[]):
 async function readForm(c: Context): Promise<FormResult> {
   let body: Record<string, unknown>
   try {
-    body = await c.req.parseBody({ all: true })
+    body = formParams(c) ?? (await c.req.parseBody({ all: true }))
   } catch {
     return coreError('invalid_request', 'malformed_body', 'the request body could not be parsed')
   }

@@ -282,9 +282,8 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
         fired('zendesk.refresh-deletes-previous-tokens')
         const { store, clock } = spec()
         const now = clock.now()
-        for (const token of store.db.token.findMany({ where: { familyId: { equals: family.id } } })) {
-          if (token.kind === 'access' && token.revokedAtMs === null)
-            store.patchToken(token.value, { revokedAtMs: now })
+        for (const token of store.tokensOf(family.id, 'access')) {
+          if (token.revokedAtMs === null) store.patchToken(token.value, { revokedAtMs: now })
         }
       }
     },

@@ -4,7 +4,7 @@ import { figureOf, meets, renderBenchTable, spread } from './figures.ts'
 describe('bench figures', () => {
   it('take the median of the trials, with min and max', () => {
     expect(spread([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5 })
-    expect(spread([4, 1])).toEqual({ median: 4, min: 1, max: 4 })
+    expect(spread([4, 1])).toEqual({ median: 2.5, min: 1, max: 4 })
     expect(() => spread([])).toThrow(/at least one trial/)
   })
 

@@ -1,9 +1,7 @@
 /** Small helpers the bench sections share: medians of trials, the bare yardstick, the Markdown table. */
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Hono } from 'hono'
 import { startStopwatch } from '../../src/clock.ts'
-import type { BenchFigure, BenchSection } from './section.ts'
+import { type BenchFigure, type BenchSection, isMain, median } from './section.ts'
 
 export interface Spread {
   median: number
@@ -11,15 +9,10 @@ export interface Spread {
   max: number
 }
 
-/** Median, min and max of trial values (the median of an even count is the upper middle value). */
+/** Median, min and max of trial values (the median of an even count is the mean of the middle two). */
 export function spread(xs: readonly number[]): Spread {
   if (xs.length === 0) throw new Error('a figure needs at least one trial')
-  const sorted = [...xs].sort((a, b) => a - b)
-  return {
-    median: sorted[Math.floor(sorted.length / 2)] as number,
-    min: sorted[0] as number,
-    max: sorted[sorted.length - 1] as number,
-  }
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }
 }
 
 /** A figure from trials; `target` is "<= N" or ">= N" and decides `met` from the median. */
@@ -71,8 +64,4 @@ export function renderBenchTable(sections: readonly BenchSection[]): string {
   return lines.join('\n')
 }
 
-/** True when the module at `url` is the script node was started with (each section also runs alone). */
-export function isMain(url: string): boolean {
-  const script = process.argv[1]
-  return script !== undefined && url === pathToFileURL(resolve(script)).href
-}
+export { isMain }

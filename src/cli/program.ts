@@ -308,6 +308,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--host <host>', 'loopback address to bind: 127.0.0.1 (default), localhost or ::1')
     .option('--no-control', 'serve no /_lab control surface')
     .option('--request-log-size <n>', 'requests each mock keeps in its log (a ring; default 10000)')
+    .option('--ledger-size <n>', 'ledger events each mock keeps (a ring; default 10000)')
+    .option(
+      '--token-retention <n>',
+      'superseded tokens of each kind a token family remembers past the reuse leeway (default 100)',
+    )
     .action(
       async (opts: {
         provider?: string[]
@@ -319,6 +324,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         host?: string
         control: boolean
         requestLogSize?: string
+        ledgerSize?: string
+        tokenRetention?: string
       }) => {
         const providers = parseProviders([...(opts.provider ?? []), ...(opts.providers ?? [])])
         const config = opts.config === undefined ? undefined : loadServeConfig(opts.config, io.cwd)
@@ -343,6 +350,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               ? {}
               : {
                   requestLogSize: parseIntegerOption('--request-log-size', opts.requestLogSize, 1, 1_000_000),
+                }),
+            ...(opts.ledgerSize === undefined
+              ? {}
+              : { ledgerSize: parseIntegerOption('--ledger-size', opts.ledgerSize, 1, 1_000_000) }),
+            ...(opts.tokenRetention === undefined
+              ? {}
+              : {
+                  tokenRetention: parseIntegerOption('--token-retention', opts.tokenRetention, 0, 1_000_000),
                 }),
             ...(config ? { config } : {}),
             optionFlags,

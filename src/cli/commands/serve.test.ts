@@ -50,6 +50,33 @@ afterAll(async () => {
   await Promise.all(running.map((r) => r.close()))
 })
 
+describe('serve memory bounds', () => {
+  it('request log, ledger and token history are rings of the configured sizes', async () => {
+    const servers = await start({ requestLogSize: 5, ledgerSize: 4, tokenRetention: 1, control: false })
+    const mock = servers.mocks['baseline']
+    const base = servers.urls['baseline']
+    if (!mock || !base) throw new Error('baseline not served')
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${base}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=refresh_token&refresh_token=nope${i}&client_id=nobody&client_secret=x`,
+      })
+      expect(res.status).toBe(401)
+    }
+    expect(mock.requests()).toHaveLength(5)
+    expect(mock.control.ledger()).toHaveLength(4)
+    // The warm-up left nothing behind: only this test's requests are in the ring.
+    expect(mock.requests().every((r) => r.endpoint === 'token' && r.status === 401)).toBe(true)
+  })
+
+  it('defaults: ledger 10,000 and token retention 100 (docs/SERVE.md)', async () => {
+    const servers = await start({ control: false })
+    const mock = servers.mocks['baseline'] as unknown as { store: { ledgerCapacity: number } }
+    expect(mock.store.ledgerCapacity).toBe(10_000)
+  })
+})
+
 function lab(servers: RunningServers, base: string, path: string, body?: unknown, method = 'POST') {
   return fetch(`${base}/_lab${path}`, {
     method,

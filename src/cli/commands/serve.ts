@@ -34,6 +34,10 @@ export interface ServeOptions {
   /** false: no /_lab at all (it answers the provider's 404). Default true. */
   control?: boolean
   requestLogSize?: number
+  /** Ledger events each mock keeps (a ring); default DEFAULT_SERVE_LEDGER_SIZE. */
+  ledgerSize?: number
+  /** Superseded tokens per family and kind kept past the reuse leeway; default DEFAULT_SERVE_TOKEN_RETENTION. */
+  tokenRetention?: number
   /** A parsed `--config` file. */
   config?: LoadedConfig
   /** `--option provider.key=value`, over the config file's options. */
@@ -51,6 +55,10 @@ export interface RunningServers {
   mocks: Record<string, MockProvider>
   close(): Promise<void>
 }
+
+/** Serve keeps memory flat however long it runs: a bounded ledger and bounded token history (docs/SERVE.md). */
+export const DEFAULT_SERVE_LEDGER_SIZE = 10_000
+export const DEFAULT_SERVE_TOKEN_RETENTION = 100
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'] as const
 /** Methods a WHATWG Request cannot carry: answered here, in the provider's dialect, before any parsing. */
@@ -96,12 +104,12 @@ function configError(options: ServeOptions, path: ConfigPath, message: string): 
 }
 
 /** Builds a provider's mock from its section and applies clients, users and approvals; errors name the field. */
-function buildMock(
+async function buildMock(
   options: ServeOptions,
   plan: ProviderPlan,
   issuer: string,
   signing: 'HS256' | 'RS256',
-): MockProvider {
+): Promise<MockProvider> {
   const { section, path } = plan
   let mock: MockProvider
   try {
@@ -117,6 +125,8 @@ function buildMock(
         signing,
         requestLogSize:
           options.requestLogSize ?? options.config?.config.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE,
+        ledgerSize: options.ledgerSize ?? DEFAULT_SERVE_LEDGER_SIZE,
+        tokenRetention: options.tokenRetention ?? DEFAULT_SERVE_TOKEN_RETENTION,
         ...(section.defaultLogin === undefined ? {} : { defaultLogin: section.defaultLogin }),
       },
     })
@@ -124,6 +134,7 @@ function buildMock(
     const message = error instanceof Error ? error.message : String(error)
     throw configError(options, [...path, ...fieldOfMessage(message, section)], message)
   }
+  if (signing === 'RS256') await warm(mock)
   const apply = (at: ConfigPath, work: () => void): void => {
     try {
       work()
@@ -165,6 +176,24 @@ function buildMock(
   return mock
 }
 
+/**
+ * Runs a few requests through a fresh mock before any client sees it (Hono compiles its router on
+ * the first match; the middlewares, the body parsing and the dialect's code paths get compiled too),
+ * then resets it: the warm-up leaves no request, ledger event or record behind.
+ */
+async function warm(mock: MockProvider): Promise<void> {
+  const token = 'paths' in mock ? (mock as { paths: { token: string } }).paths.token : '/token'
+  for (let i = 0; i < 3; i++) {
+    await mock.app.request(token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&refresh_token=warm-up',
+    })
+    await mock.app.request('/.well-known/oauth-authorization-server')
+  }
+  mock.reset()
+}
+
 function dialectOf(mock: MockProvider): ResponseDialect | undefined {
   return 'dialect' in mock ? (mock as { dialect: ResponseDialect }).dialect : undefined
 }
@@ -191,6 +220,14 @@ function methodRefused(mock: MockProvider, method: string): Response {
 function notFound(mock: MockProvider): Response {
   const dialect = dialectOf(mock)
   return dialect ? toResponse(dialect.notFound()) : new Response(null, { status: 404 })
+}
+
+/** The path of an absolute request URL, without parsing it (the guard only needs to spot /_lab). */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  if (start < 0) return '/'
+  const end = url.indexOf('?', start)
+  return end < 0 ? url.slice(start) : url.slice(start, end)
 }
 
 type Listener = { server: Server; port: number }
@@ -248,7 +285,7 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
   const labToken = control ? (options.labToken ?? createCryptoIds().next('lab_').replace(/\W/g, '')) : ''
 
   // Validate every section before opening a socket: a bad config leaves nothing running.
-  for (const plan of plans) buildMock(options, plan, `http://${host}:1`, 'HS256')
+  for (const plan of plans) await buildMock(options, plan, `http://${host}:1`, 'HS256')
 
   const basePort = options.port
   const ports = new Map<ProviderId, number>()
@@ -289,19 +326,24 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
     )
   }
 
+  /**
+   * `rewritten`: the request under the provider's own path (single port). Otherwise the request
+   * @hono/node-server built goes to the app as it is: wrapping it in a `new Request` would turn its
+   * lazy body (read straight off the socket) into a web stream and an undici Request per request.
+   */
   const dispatch = async (
     mock: MockProvider,
     request: Request,
     env: HttpBindings | Http2Bindings,
     path: string,
-    search: string,
     port: number,
+    rewritten?: string,
   ): Promise<Response> => {
     if (path === '/_lab' || path.startsWith('/_lab/')) {
       const refused = guard(mock, request, port)
       if (refused) return refused
     }
-    const response = await mock.app.fetch(new Request(`http://${host}:${port}${path}${search}`, request))
+    const response = await mock.app.fetch(rewritten === undefined ? request : new Request(rewritten, request))
     if (response.headers.has(DROP_HEADER)) env.outgoing.socket?.destroy()
     return response
   }
@@ -324,13 +366,13 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
           )
         if (FORBIDDEN_METHODS.has(request.method)) return methodRefused(mock, request.method)
         const rest = wellKnown ? `/.well-known/${wellKnown[1]}` : url.pathname.slice(name.length + 1) || '/'
-        return dispatch(mock, request, env, rest, url.search, served)
+        return dispatch(mock, request, env, rest, served, `http://${host}:${served}${rest}${url.search}`)
       })
       served = listener.port
       servers.push(listener.server)
       for (const plan of plans) {
         const base = `http://${host}:${served}/${plan.provider}`
-        const mock = buildMock(options, plan, base, 'RS256')
+        const mock = await buildMock(options, plan, base, 'RS256')
         byName.set(plan.provider, mock)
         mocks[plan.provider] = mock
         urls[plan.provider] = base
@@ -342,13 +384,12 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
         const listener = await listen(options.host, ports.get(plan.provider) ?? 0, async (request, env) => {
           if (!mock) return new Response('starting', { status: 503 })
           if (FORBIDDEN_METHODS.has(request.method)) return methodRefused(mock, request.method)
-          const url = new URL(request.url, 'http://localhost')
-          return dispatch(mock, request, env, url.pathname, url.search, port)
+          return dispatch(mock, request, env, pathOf(request.url), port)
         })
         servers.push(listener.server)
         port = listener.port
         const base = `http://${host}:${port}`
-        mock = buildMock(options, plan, base, 'RS256')
+        mock = await buildMock(options, plan, base, 'RS256')
         mocks[plan.provider] = mock
         urls[plan.provider] = base
       }
