@@ -154,6 +154,7 @@ export function redactParams(params: Record<string, string[]>, secrets?: SecretS
 }
 
 export interface RequestRecorder {
+  /** Keeps `request` itself, frozen (with its params): hand it an object nobody else writes to. */
   record(request: RecordedRequest): void
   /** Oldest first; at most `capacity` entries. */
   list(): RecordedRequest[]
@@ -177,7 +178,9 @@ export function createRequestRecorder(
     capacity,
     secrets,
     record(request) {
-      const frozen = Object.freeze({ ...request, params: Object.freeze({ ...request.params }) })
+      // The log takes the object over (the middleware builds one per request): frozen in place, no copy.
+      Object.freeze(request.params)
+      const frozen = Object.freeze(request)
       if (ring.length < capacity) ring.push(frozen)
       else ring[next] = frozen
       next = (next + 1) % capacity
