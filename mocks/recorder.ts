@@ -88,15 +88,18 @@ export function createSecretSet(): SecretSet {
       // Most calls learn what is known already (the presented refresh token, the client's secret).
       if (value === undefined || value.length < MIN_SECRET || values.has(value)) return
       values.add(value)
-      for (const piece of value.split(DELIMITERS)) {
+      // Minted tokens rarely hold a delimiter: skip the split (and its array) when there is none.
+      for (const piece of DELIMITERS.test(value) ? value.split(DELIMITERS) : [value]) {
         if (piece.length >= MIN_SECRET) values.add(piece)
+        if (!SUB_DELIMITERS.test(piece)) continue
         for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.add(part)
       }
     },
     forget(value) {
-      values.delete(value)
-      for (const piece of value.split(DELIMITERS)) {
+      if (!values.delete(value)) return
+      for (const piece of DELIMITERS.test(value) ? value.split(DELIMITERS) : [value]) {
         values.delete(piece)
+        if (!SUB_DELIMITERS.test(piece)) continue
         // A part shared with a live secret (a JWT's header segment) is no secret on its own: the live
         // secret's whole value still redacts it.
         for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.delete(part)
@@ -151,6 +154,7 @@ export function redactParams(params: Record<string, string[]>, secrets?: SecretS
 }
 
 export interface RequestRecorder {
+  /** Keeps `request` itself, frozen (with its params): hand it an object nobody else writes to. */
   record(request: RecordedRequest): void
   /** Oldest first; at most `capacity` entries. */
   list(): RecordedRequest[]
@@ -174,7 +178,9 @@ export function createRequestRecorder(
     capacity,
     secrets,
     record(request) {
-      const frozen = Object.freeze({ ...request, params: Object.freeze({ ...request.params }) })
+      // The log takes the object over (the middleware builds one per request): frozen in place, no copy.
+      Object.freeze(request.params)
+      const frozen = Object.freeze(request)
       if (ring.length < capacity) ring.push(frozen)
       else ring[next] = frozen
       next = (next + 1) % capacity

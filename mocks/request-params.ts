@@ -37,27 +37,28 @@ export async function lenientParams(c: Context, bodyReadable: boolean): Promise<
   const withBody = bodyReadable && c.req.method !== 'GET' && c.req.method !== 'HEAD'
   if (withBody && state.lenient && !state.bodyRefused) return state.lenient
   const out = Object.create(null) as Record<string, string[]>
-  const add = (key: string, value: string): void => addParam(out, key, value)
   const href = c.req.url
-  if (href.includes('?')) for (const [key, value] of new URL(href).searchParams) add(key, value)
+  if (href.includes('?')) for (const [key, value] of new URL(href).searchParams) addParam(out, key, value)
   if (!withBody) return out
   const type = mediaType(c)
   try {
     if (type === 'application/x-www-form-urlencoded') {
       const form = formParams(c)
       if (form) {
-        for (const [key, values] of Object.entries(form)) for (const value of values) add(key, value)
+        for (const [key, values] of Object.entries(form))
+          for (const value of values) addParam(out, key, value)
       } else {
         const body = await c.req.parseBody({ all: true })
         for (const [key, value] of Object.entries(body)) {
           for (const item of Array.isArray(value) ? value : [value])
-            if (typeof item === 'string') add(key, item)
+            if (typeof item === 'string') addParam(out, key, item)
         }
       }
     } else if (type === 'application/json') {
       const body: unknown = await c.req.json()
       if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-        for (const [key, value] of Object.entries(body)) if (typeof value === 'string') add(key, value)
+        for (const [key, value] of Object.entries(body))
+          if (typeof value === 'string') addParam(out, key, value)
       }
     }
   } catch {

@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MAX_CLOCK_ADVANCE_MS } from '../../../mocks/control.ts'
 import { LAB_TOKEN_HEADER } from '../../../mocks/lab-guard.ts'
-import { LabError } from '../../errors.ts'
 import { type RunningServers, type ServeOptions, loadServeConfig, startServers } from './serve.ts'
 
 /** A raw HTTP request (fetch cannot send TRACE or a forged Host header). */
@@ -257,9 +256,23 @@ describe('serve hardening', () => {
   })
 
   it('a port in use is a UsageError and leaves nothing listening', async () => {
-    const blocker = createServer()
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
-    const taken = (blocker.address() as AddressInfo).port
+    // The port just below a free one is often held by another process's loopback connection on a
+    // busy machine: pick a pair whose lower port is free right now.
+    const canListen = (port: number): Promise<boolean> =>
+      new Promise((resolve) => {
+        const probe = createServer()
+        probe.once('error', () => resolve(false))
+        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+      })
+    let blocker = createServer()
+    let taken = 0
+    for (let attempt = 0; attempt < 50; attempt++) {
+      blocker = createServer()
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+      taken = (blocker.address() as AddressInfo).port
+      if (await canListen(taken - 1)) break
+      blocker.close()
+    }
     const first = taken - 1
     const error = await startServers({
       providers: ['baseline', 'jira'],
