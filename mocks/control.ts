@@ -232,6 +232,10 @@ export function createMockControl(deps: ControlDeps): MockControl {
 
     requests: () => recorder.list(),
     ledger: () => store.ledger(),
+    requestMark: () => recorder.mark(),
+    requestsSince: (mark) => recorder.since(mark),
+    ledgerMark: () => store.ledgerMark(),
+    ledgerSince: (mark) => store.ledgerSince(mark),
     grantTruth: (login, clientId, held) => core.grantTruth(login, clientId, held),
     accessTokenIsLive: (token) => core.accessTokenIsLive(token),
 

@@ -14,6 +14,7 @@
  * however long `serve` runs. Errors are read from the request state the routes and `toResponse`
  * fill in, never by cloning and parsing the response.
  */
+import { createRing } from './ring.ts'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Clock } from '../src/clock.ts'
 import { parseBasicCredentials } from './spec/params.ts'
@@ -158,6 +159,10 @@ export interface RequestRecorder {
   record(request: RecordedRequest): void
   /** Oldest first; at most `capacity` entries. */
   list(): RecordedRequest[]
+  /** Requests ever recorded (a mark that survives the ring wrapping; see mocks/ring.ts). */
+  mark(): number
+  /** The requests recorded at or after `mark` that the log still holds. */
+  since(mark: number): RecordedRequest[]
   clear(): void
   readonly capacity: number
   /** How many requests are in the log now (bounded by capacity). */
@@ -172,8 +177,7 @@ export function createRequestRecorder(
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new RangeError(`the request log size must be a positive integer, got ${capacity}`)
   const secrets = options.secrets ?? createSecretSet()
-  let ring: RecordedRequest[] = []
-  let next = 0
+  const ring = createRing<RecordedRequest>(capacity)
   return {
     capacity,
     secrets,
@@ -181,16 +185,13 @@ export function createRequestRecorder(
       // The log takes the object over (the middleware builds one per request): frozen in place, no copy.
       Object.freeze(request.params)
       const frozen = Object.freeze(request)
-      if (ring.length < capacity) ring.push(frozen)
-      else ring[next] = frozen
-      next = (next + 1) % capacity
+      ring.push(frozen)
     },
-    list: () => (ring.length < capacity ? [...ring] : [...ring.slice(next), ...ring.slice(0, next)]),
-    size: () => ring.length,
-    clear() {
-      ring = []
-      next = 0
-    },
+    list: () => ring.list(),
+    mark: () => ring.mark(),
+    since: (mark) => ring.since(mark),
+    size: () => ring.size(),
+    clear: () => ring.clear(),
   }
 }
 

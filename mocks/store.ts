@@ -12,6 +12,7 @@
  * only other structures are secondary indexes that hold primary keys, never records: grant by
  * (login, client), families by (login, client) and by client, tokens by family (docs/DESIGN.md §7).
  */
+import { createRing } from './ring.ts'
 import { factory, nullable, primaryKey } from '@mswjs/data'
 import { resolvePolicy } from './policy.ts'
 import type { ConsentDecision, GrantEndCause, LedgerEvent, TokenPolicy } from './types.ts'
@@ -233,6 +234,10 @@ export interface ProviderStore {
   appendLedger(event: LedgerEvent): void
   /** Oldest first; at most `ledgerCapacity` events (a ring: the oldest are dropped). */
   ledger(): LedgerEvent[]
+  /** Events ever appended (a mark that survives the ring wrapping; see mocks/ring.ts). */
+  ledgerMark(): number
+  /** The events appended at or after `mark` that the ring still holds. */
+  ledgerSince(mark: number): LedgerEvent[]
   readonly ledgerCapacity: number
 
   /** Back to the state right after creation: no records, empty ledger, the initial default policy. */
@@ -298,24 +303,6 @@ function databaseOf(db: ProviderDatabase): MswDatabase {
   if (typeof (database as { getModel?: unknown } | undefined)?.getModel !== 'function')
     throw new Error('@mswjs/data no longer exposes its Database: mocks/store.ts needs porting')
   return database as MswDatabase
-}
-
-/** A bounded ring, oldest first. */
-function createRing<T>(capacity: number) {
-  let items: T[] = []
-  let next = 0
-  return {
-    push(item: T): void {
-      if (items.length < capacity) items.push(item)
-      else items[next] = item
-      next = (next + 1) % capacity
-    },
-    list: (): T[] => (items.length < capacity ? [...items] : [...items.slice(next), ...items.slice(0, next)]),
-    clear(): void {
-      items = []
-      next = 0
-    },
-  }
 }
 
 export function createProviderStore(options: ProviderStoreOptions): ProviderStore {
@@ -603,6 +590,8 @@ export function createProviderStore(options: ProviderStoreOptions): ProviderStor
       ledgerRing.push(Object.isFrozen(event) ? event : Object.freeze(event))
     },
     ledger: () => ledgerRing.list(),
+    ledgerMark: () => ledgerRing.mark(),
+    ledgerSince: (mark) => ledgerRing.since(mark),
 
     reset() {
       // Straight to the model Maps: @mswjs/data's drop() runs a compiled query per record.

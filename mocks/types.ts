@@ -187,6 +187,11 @@ export interface MockControl {
   advanceClock(ms: number): void
   requests(): RecordedRequest[]
   ledger(): LedgerEvent[]
+  /** Marks into the request log and the ledger, and what came after one: cheap, and right after a ring wraps. */
+  requestMark(): number
+  requestsSince(mark: number): RecordedRequest[]
+  ledgerMark(): number
+  ledgerSince(mark: number): LedgerEvent[]
   /**
    * The teammate's grant for this client. `held`: only these token families count (the ones one
    * client device obtained, e.g. the manager under test); default: every family of the teammate's.

@@ -122,8 +122,8 @@ export class World {
     const mock = this.mocksByOrigin.get(url.origin)
     if (!mock) throw new TypeError(`reconnect-lab: no mock listens on ${url.origin} (in-process world)`)
     return this.serialized(mock, async () => {
-      const ledgerMark = mock.control.ledger().length
-      const requestMark = mock.requests().length
+      const ledgerMark = mock.control.ledgerMark()
+      const requestMark = mock.control.requestMark()
       let response: Response | undefined
       let error: unknown
       try {
@@ -131,12 +131,12 @@ export class World {
       } catch (caught) {
         error = caught
       }
-      const ledger = mock.control.ledger().slice(ledgerMark)
+      const ledger = mock.control.ledgerSince(ledgerMark)
       this.held.observe(ledger)
       return {
         ...(response !== undefined ? { response } : { error }),
         ledger,
-        recorded: mock.requests().slice(requestMark),
+        recorded: mock.control.requestsSince(requestMark),
       }
     })
   }
@@ -185,7 +185,7 @@ export class World {
     const marks = new Map(
       [...this.packs].map(([id, p]) => [
         id,
-        { requests: p.mock.requests().length, ledger: p.mock.control.ledger().length },
+        { requests: p.mock.control.requestMark(), ledger: p.mock.control.ledgerMark() },
       ]),
     )
     const subject = 'teammate' in event ? { teammate: event.teammate, pack: event.pack } : undefined
@@ -291,8 +291,8 @@ export class World {
     const ledger: TraceStep['ledger'] = []
     for (const [id, p] of this.packs) {
       const mark = marks.get(id)!
-      for (const r of p.mock.requests().slice(mark.requests)) requests.push({ ...r, pack: id })
-      for (const e of p.mock.control.ledger().slice(mark.ledger)) ledger.push({ ...e, pack: id })
+      for (const r of p.mock.control.requestsSince(mark.requests)) requests.push({ ...r, pack: id })
+      for (const e of p.mock.control.ledgerSince(mark.ledger)) ledger.push({ ...e, pack: id })
     }
     const io = this.io.log.slice(ioMark)
     const step: TraceStep = {
@@ -479,7 +479,7 @@ export class World {
     await authorized.body?.cancel()
     const callback = client.parseCallback(authorized.headers.get('location') ?? '')
     if (callback.kind !== 'code') throw refused(`authorize answered ${authorized.status}`)
-    const mark = pack.mock.control.ledger().length
+    const mark = pack.mock.control.ledgerMark()
     const request = client.tokenRequest(descriptor, {
       grantType: 'authorization_code',
       code: callback.code,
@@ -487,10 +487,7 @@ export class World {
     })
     const exchanged = await this.fetch(request.url, request.init)
     await exchanged.body?.cancel()
-    const family = pack.mock.control
-      .ledger()
-      .slice(mark)
-      .find((e) => e.type === 'code_exchanged')
+    const family = pack.mock.control.ledgerSince(mark).find((e) => e.type === 'code_exchanged')
     if (!family || family.type !== 'code_exchanged')
       throw refused(`the code exchange answered ${exchanged.status}`)
     const others = this.otherDeviceFamilies.get(packId) ?? new Set<string>()
