@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock, SIMULATION_EPOCH_MS } from '../src/clock.ts'
 import { createCryptoIds, createSequentialIds } from '../src/ids.ts'
 import { REDACTED, createRequestRecorder, createSecretSet } from './recorder.ts'
+import { secretVariants } from './secret-set.ts'
 import { createBaselineMock } from './spec/index.ts'
 import { s256Challenge } from './spec/pkce.ts'
 import type { IdSource } from '../src/ids.ts'
@@ -41,14 +42,41 @@ async function connected(ids: IdSource) {
       client_assertion: assertion,
     }),
   })
+  // A client secret with characters encoders change (`/`, `+`, `=`, `"`), learnt once from a form.
+  const awkward = 'sk/live+Q9"zX=w\\t0ken/PART'
+  await mock.fetch(`${mock.issuer}/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_secret: awkward }),
+  })
   return {
     mock,
-    secrets: [tokens.access_token, tokens.refresh_token, code, client.clientSecret, VERIFIER, assertion],
+    secrets: [
+      tokens.access_token,
+      tokens.refresh_token,
+      code,
+      client.clientSecret,
+      VERIFIER,
+      assertion,
+      awkward,
+    ],
   }
 }
 
 const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,12}$/)
-type Place = 'query' | 'form' | 'json' | 'name' | 'path' | 'embedded' | 'state-json' | 'bearer'
+type Place =
+  | 'query'
+  | 'form'
+  | 'json'
+  | 'name'
+  | 'path'
+  | 'embedded'
+  | 'state-json'
+  | 'bearer'
+  | 'bearer-glued'
+  | 'glued'
+  | 'json-in-json'
+  | 'url-encoded'
+  | 'path-glued'
 const place = fc.constantFrom<Place>(
   'query',
   'form',
@@ -58,7 +86,14 @@ const place = fc.constantFrom<Place>(
   'embedded',
   'state-json',
   'bearer',
+  'bearer-glued',
+  'glued',
+  'json-in-json',
+  'url-encoded',
+  'path-glued',
 )
+/** Token characters glued on either side of a secret: no delimiter to cut at. */
+const glue = fc.stringMatching(/^[A-Za-z0-9]{1,6}$/)
 
 describe('the request log redacts by value', () => {
   it.each([
@@ -68,7 +103,7 @@ describe('the request log redacts by value', () => {
     const { mock, secrets } = await connected(makeIds())
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ secret: fc.constantFrom(...secrets), name, place }), {
+        fc.array(fc.record({ secret: fc.constantFrom(...secrets), name, place, left: glue, right: glue }), {
           minLength: 1,
           maxLength: 4,
         }),
@@ -79,7 +114,7 @@ describe('the request log redacts by value', () => {
           const json: Record<string, string> = {}
           const headers: Record<string, string> = {}
           let at: string = path
-          for (const { secret, name: key, place: where } of items) {
+          for (const { secret, name: key, place: where, left, right } of items) {
             if (where === 'query') query.set(key, secret)
             if (where === 'form') form.set(key, secret)
             if (where === 'json') json[key] = secret
@@ -88,6 +123,12 @@ describe('the request log redacts by value', () => {
             if (where === 'embedded') query.set(key, `before:${secret};after`)
             if (where === 'state-json') query.set('state', JSON.stringify({ [key]: secret }))
             if (where === 'bearer') headers['authorization'] = `Bearer ${secret}`
+            if (where === 'bearer-glued') query.set(key, `Bearer${secret}`)
+            if (where === 'glued') query.set(key, `token=${left}${secret}${right}`)
+            if (where === 'json-in-json')
+              form.set(key, JSON.stringify({ inner: JSON.stringify({ [key]: `${left}${secret}` }) }))
+            if (where === 'url-encoded') query.set(key, `next=${encodeURIComponent(`${left}${secret}`)}`)
+            if (where === 'path-glued') at = `${at}/${left}${encodeURIComponent(secret)}${right}`
           }
           const useJson = Object.keys(json).length > 0
           await mock.fetch(`${mock.issuer}${at}?${query}`, {
@@ -104,10 +145,11 @@ describe('the request log redacts by value', () => {
     )
     const log = JSON.stringify(mock.requests())
     const viaLab = await (await mock.app.request('/_lab/requests')).text()
-    for (const secret of secrets) {
-      expect(log).not.toContain(secret)
-      expect(viaLab).not.toContain(secret)
-    }
+    for (const secret of secrets)
+      for (const form of secretVariants(secret)) {
+        expect(log).not.toContain(form)
+        expect(viaLab).not.toContain(form)
+      }
     expect(log).toContain(REDACTED)
   })
 
@@ -117,6 +159,30 @@ describe('the request log redacts by value', () => {
     expect(set.redact('/api/xoxe.xoxp-1-at_r.AbCdEfGhIjKlMnOpQrStUv?x=1')).not.toContain('AbCdEfGh')
     expect(set.redact('token is at_r.AbCdEfGhIjKlMnOpQrStUv.')).not.toContain('AbCdEfGh')
     expect(set.redact('nothing secret here')).toBe('nothing secret here')
+  })
+
+  it('finds a known value glued to other characters and in its encoded forms', () => {
+    const set = createSecretSet()
+    const secret = 'at_r.AbCdEfGhIjKlMnOpQrStUv'
+    const awkward = 'sk/live+Q9"zX=w'
+    set.add(secret)
+    set.add(awkward)
+    for (const text of [
+      `Bearer${secret}`,
+      `token=abc${secret}xyz`,
+      JSON.stringify({ s: JSON.stringify({ t: `x${awkward}y` }) }),
+      `next=${encodeURIComponent(`abc${awkward}`)}`,
+      `q=${new URLSearchParams({ a: awkward })}`,
+      `{"k":"${awkward.replace(/\//g, '\\/').replace(/"/g, '\\"')}"}`,
+    ]) {
+      const out = set.redact(text)
+      expect(out).toContain(REDACTED)
+      for (const form of secretVariants(awkward)) expect(out).not.toContain(form)
+      expect(out).not.toContain('AbCdEfGh')
+    }
+    // Protocol words under secret-looking names are not learnt: grant types stay readable.
+    set.add('refresh_token')
+    expect(set.redact('grant_type=refresh_token')).toBe('grant_type=refresh_token')
   })
 
   it('the log is a ring: its size stays at the capacity however many requests arrive', () => {

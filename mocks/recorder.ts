@@ -6,9 +6,9 @@
  * Redaction is by value, not by parameter name: the mock registers every secret it mints (tokens,
  * codes, client secrets, id_tokens) and every value a client sends where a secret goes (secret-named
  * parameters, Basic and Bearer credentials, /_lab secrets); any recorded string (path, query, body
- * parameter names and values) is cut at delimiters and each piece found in that set is replaced,
- * whatever it is called and wherever it sits. A secret glued to other token characters with no
- * delimiter between them (`abc` + secret) is the one shape this cannot see.
+ * parameter names and values) has every occurrence of a known value replaced, whatever it is
+ * called and wherever it sits: glued to other characters (`Bearer<t>`, `abc<t>xyz`), percent- or
+ * form-encoded, JSON-escaped (secret-set.ts).
  *
  * The log is a ring of `capacity` entries (default DEFAULT_REQUEST_LOG_SIZE): memory stays flat
  * however long `serve` runs. Errors are read from the request state the routes and `toResponse`
@@ -22,8 +22,9 @@ import { lenientParams } from './request-params.ts'
 import { type RecordedEndpoint, setRequestState } from './request-state.ts'
 import { wireErrorOf } from './wire-error.ts'
 import type { RecordedRequest } from './types.ts'
+import { REDACTED, type SecretSet, createSecretSet } from './secret-set.ts'
 
-export const REDACTED = '[redacted]'
+export { REDACTED, type SecretSet, createSecretSet } from './secret-set.ts'
 export const DEFAULT_REQUEST_LOG_SIZE = 10_000
 
 /** Parameter names whose values are credentials (OAuth wire names and the /_lab JSON names). */
@@ -45,82 +46,12 @@ export const SECRET_PARAMS: ReadonlySet<string> = new Set([
 /** A name that says "secret" in any casing or style (refreshToken, X-Api-Key, client_assertion). */
 const SECRETISH_NAME = /secret|token|code|assertion|password|passwd|verifier|credential|api[-_]?key|auth/i
 
+/** Names that carry protocol vocabulary, not credentials (`response_type`, `token_type_hint`, `code_challenge_method`). */
+const VOCABULARY_NAME = /(_type|_hint|_method|Type|Hint|Method)$/
+
 export function isSecretName(name: string): boolean {
+  if (VOCABULARY_NAME.test(name)) return false
   return SECRET_PARAMS.has(name.toLowerCase()) || SECRETISH_NAME.test(name)
-}
-
-/** Characters that never occur inside a token, code or secret: where a recorded string is cut. */
-const DELIMITERS = /[^A-Za-z0-9._~+/!=-]+/
-/** Inside a piece: the separators of composite tokens (JWT segments, xoxe.xoxp-1-…, paths). */
-const SUB_DELIMITERS = /[./=!~+-]+/
-const MIN_SECRET = 4
-const MIN_PIECE = 8
-
-/** The values this mock knows to be secret. */
-export interface SecretSet {
-  add(value: string | undefined): void
-  has(value: string): boolean
-  /** Forgets a value `add` learnt and its pieces (a pruned token: the set stays as small as the store). */
-  forget(value: string): void
-  redact(text: string): string
-  size(): number
-  clear(): void
-}
-
-export function createSecretSet(): SecretSet {
-  const values = new Set<string>()
-  const hit = (piece: string): boolean => piece.length >= MIN_SECRET && values.has(piece)
-  const redactPiece = (piece: string): string => {
-    if (hit(piece)) return REDACTED
-    if (!SUB_DELIMITERS.test(piece)) return piece
-    // `/token/<code>`, `a.b.<sig>`: look at the parts between separators, keeping the separators.
-    let changed = false
-    const out = piece.replace(/[^./=!~+-]+/g, (part) => {
-      if (hit(part)) {
-        changed = true
-        return REDACTED
-      }
-      return part
-    })
-    return changed ? out : piece
-  }
-  return {
-    add(value) {
-      // Most calls learn what is known already (the presented refresh token, the client's secret).
-      if (value === undefined || value.length < MIN_SECRET || values.has(value)) return
-      values.add(value)
-      // Minted tokens rarely hold a delimiter: skip the split (and its array) when there is none.
-      for (const piece of DELIMITERS.test(value) ? value.split(DELIMITERS) : [value]) {
-        if (piece.length >= MIN_SECRET) values.add(piece)
-        if (!SUB_DELIMITERS.test(piece)) continue
-        for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.add(part)
-      }
-    },
-    forget(value) {
-      if (!values.delete(value)) return
-      for (const piece of DELIMITERS.test(value) ? value.split(DELIMITERS) : [value]) {
-        values.delete(piece)
-        if (!SUB_DELIMITERS.test(piece)) continue
-        // A part shared with a live secret (a JWT's header segment) is no secret on its own: the live
-        // secret's whole value still redacts it.
-        for (const part of piece.split(SUB_DELIMITERS)) if (part.length >= MIN_PIECE) values.delete(part)
-      }
-    },
-    redact(text) {
-      if (values.size === 0 || text.length < MIN_SECRET) return text
-      if (hit(text)) return REDACTED
-      let changed = false
-      const out = text.replace(/[A-Za-z0-9._~+/!=-]+/g, (piece) => {
-        const redacted = redactPiece(piece)
-        if (redacted !== piece) changed = true
-        return redacted
-      })
-      return changed ? out : text
-    },
-    has: (value) => values.has(value),
-    size: () => values.size,
-    clear: () => values.clear(),
-  }
 }
 
 /** Learns the secrets a request carries: secret-named parameters and Authorization credentials. */
@@ -133,10 +64,13 @@ export function learnSecrets(
     if (isSecretName(key)) for (const v of list) secrets.add(v)
   if (authorization === undefined) return
   const trimmed = authorization.trim()
-  const credential = /^\S+\s+(\S+)/.exec(trimmed)?.[1]
+  // `Bearer <t>`, and the careless `Bearer<t>` (no space): the credential without its scheme word.
+  const credential =
+    /^\S+\s+(\S+)/.exec(trimmed)?.[1] ?? /^(?:bearer|basic|token|dpop)(\S+)$/i.exec(trimmed)?.[1]
   // A credential seen before had its Basic secret learnt with it: no need to decode it again.
   if (secrets.has(credential ?? trimmed)) return
-  secrets.add(credential ?? trimmed)
+  secrets.add(trimmed)
+  secrets.add(credential)
   const basic = parseBasicCredentials(trimmed)
   if (basic) secrets.add(basic.clientSecret)
 }

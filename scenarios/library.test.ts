@@ -12,6 +12,7 @@ import { loadScenarioFile } from '../src/scenario/load.ts'
 import { createManager as neverPrompts } from './mutants/never-prompts-on-dead-grant.ts'
 import { createManager as rotatedNotPersisted } from './mutants/rotated-refresh-token-not-persisted.ts'
 import { createManager as tokenSharedAcrossPacks } from './mutants/token-shared-across-packs.ts'
+import { createManager as keepAlive } from '../examples/keepalive-manager.ts'
 
 const dir = join(import.meta.dirname, 'library')
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
@@ -70,5 +71,18 @@ describe('the scenario library', () => {
     }
     const story = await playScenarioStory(unlimited, referenceManager)
     expect(story.verdicts.join('\n')).toContain('✗ 3 of 4 step outcomes as expected')
+  })
+
+  it('jira-90-day-idle-keepalive: the daily keep-alive of origin.manager never hits the 90-day idle expiry', async () => {
+    const scenario = await loadScenarioFile(join(dir, 'jira-90-day-idle-keepalive.yaml'), process.cwd())
+    expect(scenario.definition.origin?.manager).toBe('examples/keepalive-manager.ts')
+    const story = await playScenarioStory(scenario, keepAlive)
+    // The file expects the reference manager's prompt on day 121; with the keep-alive that run is ok.
+    expect(story.broken, story.story.join('\n')).toEqual([])
+    // Only the day-121 run differs from what the file expects of the reference manager: it is ok, and
+    // with no prompt at all the triage finds nothing to do.
+    const failed = story.verdicts.filter((v) => v.startsWith('✗')).join('\n')
+    expect(failed).toMatch(/2 of 3 step outcomes as expected/)
+    expect(failed).toMatch(/triage said no action \(quiet\)/)
   })
 })

@@ -1,6 +1,8 @@
 /**
  * Any in-process TokenManager (a module exporting createManager) served over the manager protocol:
- * `node --import tsx examples/protocol-shim/shim.ts [module]` (default: the reference manager).
+ * `node --import tsx examples/protocol-shim/shim.ts [module | --mutant <id>]` (default: the reference
+ * manager; `--mutant <id>` a shipped known-bug manager of scenarios/mutants/, `none` the reference, for
+ * `selfcheck --manager-cmd "node --import tsx examples/protocol-shim/shim.ts --mutant {mutant}"`).
  * The parity test drives the reference manager through it and compares the report with the
  * in-process one; the protocol benchmark measures its cost. It reaches the sources with the
  * global fetch (real HTTP to the loopback URLs of its descriptors), the clock and the store by
@@ -16,14 +18,27 @@ import type {
   StoredCredential,
   TokenManager,
 } from '../../src/manager/contract.ts'
+import { NOW_HEADER } from '../../src/manager/protocol/gateway.ts'
 import { type Json, PROTOCOL_VERSION, RpcPeer } from '../../src/manager/protocol/rpc.ts'
 
 const path = process.argv[2]
-const mod = (
-  path === undefined
-    ? await import('../../src/manager/reference-manager.ts')
-    : await import(pathToFileURL(resolve(path)).href)
-) as { createManager: CreateManager }
+async function load(): Promise<{ createManager: CreateManager }> {
+  if (path === '--mutant') {
+    const id = process.argv[3]
+    if (id === undefined || id === 'none') return import('../../src/manager/reference-manager.ts')
+    const { MUTANTS } = await import('../../scenarios/mutants/index.ts')
+    const mutant = MUTANTS.find((m) => m.id === id)
+    if (!mutant) {
+      process.stderr.write(`shim: unknown mutant ${id}\n`)
+      process.exit(2)
+    }
+    return mutant
+  }
+  return path === undefined
+    ? import('../../src/manager/reference-manager.ts')
+    : import(pathToFileURL(resolve(path)).href)
+}
+const mod = await load()
 
 interface Served {
   manager: TokenManager
@@ -45,7 +60,7 @@ process.stdin.on('end', () => process.exit(0))
 
 async function callback(served: Served, instance: string, method: string, params: Params): Promise<Params> {
   const result = (await peer.request(method, { instance, ...params } as Json)) as Params
-  if (typeof result['now'] === 'number') served.now = result['now']
+  if (typeof result['now'] === 'number') served.now = Math.max(served.now, result['now'])
   return result
 }
 
@@ -65,7 +80,13 @@ function createInstance(instance: string, packs: PackDescriptor[], now: number):
     keys: async () => (await callback(served, instance, 'store.keys', {}))['keys'] as string[],
   }
   served.manager = mod.createManager({
-    fetch: (input, init) => fetch(input, init),
+    // Every gateway answer carries the instance's virtual time: the round trip's time is seen, as in process.
+    fetch: async (input, init) => {
+      const response = await fetch(input, init)
+      const now = Number(response.headers.get(NOW_HEADER) ?? Number.NaN)
+      if (Number.isFinite(now)) served.now = Math.max(served.now, now)
+      return response
+    },
     clock: {
       now: () => served.now,
       sleep: async (ms) => void (await callback(served, instance, 'sleep', { ms })),
@@ -90,7 +111,7 @@ async function handle(method: string, params: Params): Promise<Json> {
   }
   const served = instances.get(instance)
   if (!served) throw new Error(`unknown instance ${instance}`)
-  if (typeof params['now'] === 'number') served.now = params['now']
+  if (typeof params['now'] === 'number') served.now = Math.max(served.now, params['now'])
   const m = served.manager
   const s = (name: string) => params[name] as string
   switch (method) {

@@ -108,14 +108,21 @@ class Env:
         except RpcError as error:
             raise NetworkError(str(error))
 
+    def _seen(self, raw_headers):
+        """Response headers, lower-cased; X-Lab-Now (the virtual time of the answer) becomes this thread's now."""
+        headers = {k.lower(): v for k, v in raw_headers.items()}
+        if "x-lab-now" in headers:
+            self.local.now = int(float(headers["x-lab-now"]))
+        return headers
+
     def http(self, method, url, headers, body):
         """Real HTTP to the loopback URL of a pack descriptor; HTTP errors are answers, not exceptions."""
         request = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+                return response.status, self._seen(response.headers), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+            return error.code, self._seen(error.headers), error.read()
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
             raise NetworkError(type(error).__name__)
 

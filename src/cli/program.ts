@@ -249,7 +249,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   addManagerCmdOption(replay)
 
-  program
+  const selfcheck = program
     .command('selfcheck')
     .description(
       'Run the suite on every shipped known-bug manager (scenarios/mutants/) and print the mutation score',
@@ -259,27 +259,52 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(
       new Option('--mutant <ids>', 'only these mutants (comma-separated or repeated)').argParser(collect),
     )
+    .addOption(
+      new Option(
+        '--provider <ids>',
+        'with --manager-cmd: where a mutant that is not in the catalogue is checked (default: every provider)',
+      ).argParser(collect),
+    )
+    .option(
+      '--call-timeout <ms>',
+      'a manager call that has not settled after this much real time fails (with --manager-cmd)',
+    )
     .option(
       '--report-dir <dir>',
       'where selfcheck/selfcheck.json and the counterexamples go',
       DEFAULT_REPORT_DIR,
     )
-    .action(async (opts: { seed: string; runs: string; mutant?: string[]; reportDir: string }) => {
-      const mutants = opts.mutant
-        ?.flatMap((m) => m.split(','))
-        .map((m) => m.trim())
-        .filter(Boolean)
-      const result = await selfcheckCommand(
-        {
-          ...parseSeed(opts.seed),
-          runs: parseIntegerOption('--runs', opts.runs, 1, 1_000_000),
-          ...(mutants && mutants.length > 0 ? { mutants } : {}),
-          reportDir: opts.reportDir,
-        },
-        io,
-      )
-      exitCode = result.exitCode
-    })
+    .action(
+      async (opts: {
+        seed: string
+        runs: string
+        mutant?: string[]
+        provider?: string[]
+        managerCmd?: string
+        callTimeout?: string
+        reportDir: string
+      }) => {
+        const mutants = opts.mutant
+          ?.flatMap((m) => m.split(','))
+          .map((m) => m.trim())
+          .filter(Boolean)
+        const providers = parseProviders(opts.provider)
+        const result = await selfcheckCommand(
+          {
+            ...parseSeed(opts.seed),
+            runs: parseIntegerOption('--runs', opts.runs, 1, 1_000_000),
+            ...(mutants && mutants.length > 0 ? { mutants } : {}),
+            ...(providers ? { providers } : {}),
+            ...(opts.managerCmd !== undefined ? { managerCmd: opts.managerCmd } : {}),
+            ...parseCallTimeout(opts.callTimeout),
+            reportDir: opts.reportDir,
+          },
+          io,
+        )
+        exitCode = result.exitCode
+      },
+    )
+  addManagerCmdOption(selfcheck)
 
   program
     .command('list')

@@ -100,3 +100,57 @@ export function registerConnectorForTest(record: ConnectorRecord): () => void {
     connectors.delete(record.id)
   }
 }
+
+/** Why a pack's options are refused, naming the option; what scenario packs, `serve --config`, `--option` and `/_lab/options` all say. */
+export interface OptionRefusal {
+  key: string
+  message: string
+}
+
+/**
+ * Pack option keys the harness itself sets or refuses, not quirk options: a pack's deployment and
+ * Google's domain-wide delegation (unsupported setups, refused with their reason), Salesforce's
+ * indexing connector and approval gate and Google's user type (set by the world). The mock factory
+ * checks their values.
+ */
+export const HARNESS_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'deployment',
+  'domainWideDelegation',
+  'indexingConnector',
+  'approvalGate',
+  'userType',
+])
+
+/** A value list that is a pattern (`1..24`, `specific_inactivity:<N>:<UNIT>`): the mock checks those values itself. */
+const isPattern = (values: readonly string[]) => values.some((v) => v.includes('<') || v.includes('..'))
+
+/**
+ * The connector record's verdict on a pack's options: every key one of the options its quirk records
+ * define (or one of HARNESS_OPTION_KEYS), every value one of
+ * the record's values. Undefined when the record accepts them; the mock factory still validates what
+ * a record cannot express (patterns, combinations).
+ */
+export function packOptionRefusal(
+  provider: ProviderId,
+  options: Readonly<Record<string, string | number | boolean>> | undefined,
+): OptionRefusal | undefined {
+  const known = connector(provider).mockOptions.filter((o) => /^[A-Za-z][A-Za-z0-9]*$/.test(o.name))
+  for (const [key, value] of Object.entries(options ?? {})) {
+    const option = known.find((o) => o.name === key)
+    if (!option) {
+      if (HARNESS_OPTION_KEYS.has(key)) continue
+      const names = [...new Set(known.map((o) => o.name))]
+      return {
+        key,
+        message: `${provider} pack option "${key}" is unknown (known: ${names.length > 0 ? names.join(', ') : 'none'})`,
+      }
+    }
+    if (isPattern(option.values)) continue
+    if (!option.values.includes(String(value)))
+      return {
+        key,
+        message: `${provider} pack option ${key} must be one of ${option.values.join(', ')}, got ${JSON.stringify(value)}`,
+      }
+  }
+  return undefined
+}

@@ -5,7 +5,7 @@
  * every pack through the same two calls, so what loads is exactly what runs; this only moves the refusal
  * to load time, with the field's position and the list of what the provider accepts.
  */
-import { quirksOf } from '../../mocks/quirk-registry.ts'
+import { connector, isConnectorId, packOptionRefusal } from '../connectors/registry.ts'
 import { packProblem } from '../world/pack-check.ts'
 import type { PackSpec } from '../world/types.ts'
 
@@ -20,8 +20,8 @@ export interface ProviderRefusal {
 export function validOptionsOf(provider: string): string[] {
   const seen = new Set<string>()
   const out: string[] = []
-  for (const q of quirksOf(provider)) {
-    const option = q.option
+  if (!isConnectorId(provider)) return out
+  for (const option of connector(provider).mockOptions) {
     // A name that is not an identifier (a scheduled fault described as an option) is not a pack option.
     if (!option || seen.has(option.name) || !/^[A-Za-z][A-Za-z0-9]*$/.test(option.name)) continue
     seen.add(option.name)
@@ -48,7 +48,17 @@ export function providerRefusal(
       key: stray,
       message: `baseline pack option "${stray}" is unknown: the RFC baseline has no options (set its token behaviour with policy); valid baseline options: none`,
     }
-  // Built by the provider's own mock, exactly as the world builds it.
+  // The connector record first (the one source of options: names and values from its quirk
+  // records), then the provider's own mock, built exactly as the world builds it.
+  const refused = isConnectorId(pack.provider) ? packOptionRefusal(pack.provider, pack.options) : undefined
+  if (refused) {
+    const valid = validOptionsOf(pack.provider)
+    return {
+      field: 'options',
+      key: refused.key,
+      message: `${refused.message}; valid ${pack.provider} options: ${valid.length > 0 ? valid.join(', ') : 'none'}`,
+    }
+  }
   const problem = packProblem(pack)
   if (!problem) return undefined
   if (problem.field === 'options') {

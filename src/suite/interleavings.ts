@@ -14,9 +14,10 @@
  * One property run is one scenario played under one schedule: one "scheduled interleaving".
  */
 import fc from 'fast-check'
-import { MINUTE_MS } from '../clock.ts'
+import { MINUTE_MS, yieldToEventLoop } from '../clock.ts'
 import type { Fault } from '../../mocks/types.ts'
 import type { CreateManager } from '../manager/contract.ts'
+import { settledOf } from '../manager/settling.ts'
 import { Oracle } from '../oracle/oracle.ts'
 import { rotationLedgerOf } from '../rules/ledger-invariants.ts'
 import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
@@ -193,8 +194,16 @@ export function scenarioArbitrary(
  * out; with one task pending there is nothing to decide and no choice is used. fast-check reads each
  * entry several times while it looks the task up, so each decision is taken once and remembered.
  */
-function choiceOrdering(choices: readonly number[]): { ordering: number[]; scheduled(): void } {
+function choiceOrdering(choices: readonly number[]): {
+  ordering: number[]
+  scheduled(label: string): void
+  /** Orders the tasks scheduled since the last decision by label (out-of-process managers). */
+  sortArrivals(): void
+  pendingCount(): number
+} {
   const pending: number[] = []
+  const labels = new Map<number, string>()
+  let sortedUpTo = 0
   const decided = new Map<number, number>()
   let lastId = 0
   let decisions = 0
@@ -207,14 +216,36 @@ function choiceOrdering(choices: readonly number[]): { ordering: number[]; sched
         if (known !== undefined) return known
         if (pending.length === 0) return undefined
         const choice = pending.length > 1 ? (choices[decisions++] ?? 0) : 0
-        const [id] = pending.splice(choice % pending.length, 1)
+        const at = choice % pending.length
+        const [id] = pending.splice(at, 1)
+        if (at < sortedUpTo) sortedUpTo--
         decided.set(k, id!)
+        labels.delete(id!)
         return id
       }
       return Reflect.get(target, property, receiver)
     },
   })
-  return { ordering, scheduled: () => void pending.push(++lastId) }
+  return {
+    ordering,
+    scheduled: (label) => {
+      pending.push(++lastId)
+      labels.set(lastId, label)
+    },
+    pendingCount: () => pending.length,
+    sortArrivals() {
+      // Arrival order within one batch is real-time order for a manager in another process; the
+      // label (process, run, operation, key) is the world's. Ties keep arrival order.
+      const batch = pending.splice(sortedUpTo)
+      batch.sort((a, b) => {
+        const x = labels.get(a) ?? ''
+        const y = labels.get(b) ?? ''
+        return x < y ? -1 : x > y ? 1 : 0
+      })
+      pending.push(...batch)
+      sortedUpTo = pending.length
+    },
+  }
 }
 
 interface Played {
@@ -263,6 +294,12 @@ export function coverageOf(trace: readonly TraceStep[]): Set<CoverageKind> {
   return kinds
 }
 
+/** Real-time silence after which a replay takes a call of an out-of-process manager as blocked inside it. */
+const REPLAY_SETTLE_SILENCE_MS = 200
+
+/** fast-check's hook around each scheduling decision. */
+type SchedulerAct = (release: () => Promise<void>) => Promise<void>
+
 /** Plays one scenario under one schedule, stopping after the first step that breaks a rule. */
 async function play(
   scenario: InterleavingScenario,
@@ -271,7 +308,7 @@ async function play(
   rules: readonly RuleDefinition[],
   attributeRuns = false,
 ): Promise<Played> {
-  const { ordering, scheduled } = choiceOrdering(choices)
+  const { ordering, scheduled, sortArrivals, pendingCount } = choiceOrdering(choices)
   const scheduler = fc.schedulerFor(ordering)
   const world = createWorld({
     org: scenario.org,
@@ -279,12 +316,30 @@ async function play(
     managerInstances: scenario.instances,
     attributeRuns,
     interleave: (label) => {
-      scheduled()
+      scheduled(label)
       return scheduler.schedule(Promise.resolve(), label).then(() => undefined)
     },
   })
+  // A manager in another process: before each decision, wait until it has nothing in motion, so the
+  // pending IO points are the world's, and order what arrived together by the world's labels.
+  const settled = settledOf(createManager)
+  const act: SchedulerAct | undefined = settled
+    ? async (release) => {
+        // A replay waits longer for a silent process than the exploration: it must reproduce exactly.
+        // Harness-side work (reading a request body, queueing for a mock) also takes event-loop
+        // turns before it reaches its IO point: settle until the pending set stops growing.
+        for (let round = 0; round < 20; round++) {
+          const before = pendingCount()
+          await settled(attributeRuns ? REPLAY_SETTLE_SILENCE_MS : undefined)
+          await yieldToEventLoop()
+          if (pendingCount() === before) break
+        }
+        sortArrivals()
+        return release()
+      }
+    : undefined
   try {
-    return await playIn(world, scheduler, scenario, rules)
+    return await playIn(world, scheduler, scenario, rules, act)
   } finally {
     await world.close()
   }
@@ -295,11 +350,12 @@ async function playIn(
   scheduler: fc.Scheduler,
   scenario: InterleavingScenario,
   rules: readonly RuleDefinition[],
+  act?: SchedulerAct,
 ): Promise<Played> {
   const oracle = new Oracle(scenario.org)
   let concurrent = false
   for (const event of [...setupEvents(scenario.org), ...scenario.events]) {
-    const step = await scheduler.waitFor(world.apply(event))
+    const step = await scheduler.waitFor(world.apply(event), act)
     concurrent ||= overlapped(step)
     const violations = oracle.judge(step, rules)
     for (const rule of rules)

@@ -23,6 +23,7 @@ import { profileFor, profiledProviders } from '../../suite/profiles.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
 import { LabError } from '../../errors.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
+import { resolveManager } from '../manager-option.ts'
 import { DEFAULT_RUNS } from './run.ts'
 
 /** Fixed, so the score is reproducible; `--seed` explores others. */
@@ -44,6 +45,38 @@ export interface SelfcheckOptions {
   checkReference?: boolean
   /** For tests: the providers treated as available (default: runnableProviders()). */
   available?: ReadonlySet<ProviderId>
+  /**
+   * `--manager-cmd`: a command template in which `{mutant}` is replaced by each mutant's id (and by
+   * `none` for the reference check), so the mutants are the command's own, reached over the manager
+   * protocol: `node --import tsx examples/protocol-shim/shim.ts --mutant {mutant}` serves the shipped
+   * ones, `python3 examples/python/adapter.py --bug {mutant}` the Python example's.
+   */
+  managerCmd?: string
+  callTimeoutMs?: number
+  /** Where a mutant that is not in the catalogue (only with managerCmd) is checked; default: every runnable provider. */
+  providers?: readonly ProviderId[]
+  /** Where the command runs (default: the current directory). */
+  cwd?: string
+}
+
+/** The placeholder of a `--manager-cmd` template that names the mutant. */
+export const MUTANT_PLACEHOLDER = '{mutant}'
+/** What the placeholder becomes for the reference check: the command's manager without a bug. */
+export const NO_MUTANT = 'none'
+
+/** A mutant the command knows and the catalogue does not: any rule may catch it. */
+function externalMutant(id: string, targets: readonly ProviderId[]): MutantDefinition {
+  return {
+    id,
+    title: `${id} (a mutant of the --manager-cmd command)`,
+    change: 'defined by the command',
+    models: 'defined by the command',
+    targets,
+    caughtBy: [],
+    createManager: () => {
+      throw new LabError('USAGE', `mutant ${id} runs only through --manager-cmd`)
+    },
+  }
 }
 
 export interface MutantCatch {
@@ -113,7 +146,7 @@ function bestFailure(outcomes: readonly RuleOutcome[]): RuleOutcome | undefined 
 async function checkMutant(
   mutant: MutantDefinition,
   providers: readonly ProviderId[],
-  options: { seed: number; runs: number; dir?: string },
+  options: { seed: number; runs: number; dir?: string; managerLabel?: string },
 ): Promise<Pick<MutantResult, 'status' | 'caught' | 'note'>> {
   const notes: string[] = []
   // Phase 1: the rules the mutant models, on each target; phase 2: every other rule, on each target.
@@ -137,7 +170,7 @@ async function checkMutant(
       if (!best?.counterexample) continue
       const file = await counterexampleFile(best.counterexample, {
         createManager: mutant.createManager,
-        manager: `scenarios/mutants/${mutant.id}.ts`,
+        manager: options.managerLabel ?? `scenarios/mutants/${mutant.id}.ts`,
         runs: options.runs,
         tool: `${TOOL_NAME} ${TOOL_VERSION}`,
       })
@@ -174,14 +207,32 @@ export async function runSelfcheck(
   const seed = options.seed ?? DEFAULT_SELFCHECK_SEED
   const runs = options.runs ?? DEFAULT_RUNS
   const catalogue = options.catalogue ?? MUTANTS
+  const command = options.managerCmd
+  if (command !== undefined && !command.includes(MUTANT_PLACEHOLDER))
+    throw new LabError(
+      'USAGE',
+      `selfcheck --manager-cmd: the command must contain ${MUTANT_PLACEHOLDER}, replaced by each mutant's id (and by "${NO_MUTANT}" for the reference check), e.g. "python3 examples/python/adapter.py --bug ${MUTANT_PLACEHOLDER}"`,
+    )
+  const available = options.available ?? runnableProviders()
   const unknown = (options.mutants ?? []).filter((id) => !catalogue.some((m) => m.id === id))
-  if (unknown.length > 0)
+  if (unknown.length > 0 && command === undefined)
     throw new LabError(
       'USAGE',
       `--mutant: unknown mutant ${unknown.join(', ')} (known: ${catalogue.map((m) => m.id).join(', ')})`,
     )
-  const selected = options.mutants ? catalogue.filter((m) => options.mutants?.includes(m.id)) : catalogue
-  const available = options.available ?? runnableProviders()
+  const externalTargets = (options.providers ?? [...available]).filter((p) => available.has(p))
+  const selected = options.mutants
+    ? options.mutants.map((id) => catalogue.find((m) => m.id === id) ?? externalMutant(id, externalTargets))
+    : catalogue
+  // One manager process per mutant (and one for the reference), closed when its check ends.
+  const start = (id: string) =>
+    resolveManager(
+      {
+        managerCmd: (command as string).split(MUTANT_PLACEHOLDER).join(id),
+        ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
+      },
+      { cwd: options.cwd ?? process.cwd(), probeProviders: [] },
+    )
   const needed = [...new Set(selected.flatMap((m) => m.targets))].filter((p) => available.has(p))
 
   let referenceFailures: string[] = []
@@ -190,16 +241,21 @@ export async function runSelfcheck(
   if (checkReference) {
     const referenceElapsed = startStopwatch()
     onProgress(`reference manager on ${needed.join(', ') || 'no provider'}...`)
-    const reference = await runConformance({
-      createManager: createReferenceManager,
-      managerLabel: 'reference',
-      seed,
-      runs,
-      providers: needed,
-    })
-    referenceFailures = reference.rules
-      .filter((r) => r.status === 'fail')
-      .map((r) => `${r.id} on ${r.provider}`)
+    const manager = command === undefined ? undefined : await start(NO_MUTANT)
+    try {
+      const reference = await runConformance({
+        createManager: manager?.createManager ?? createReferenceManager,
+        managerLabel: manager?.label ?? 'reference',
+        seed,
+        runs,
+        providers: needed,
+      })
+      referenceFailures = reference.rules
+        .filter((r) => r.status === 'fail')
+        .map((r) => `${r.id} on ${r.provider}`)
+    } finally {
+      await manager?.close()
+    }
     referenceMs = referenceElapsed()
   }
 
@@ -223,8 +279,25 @@ export async function runSelfcheck(
       continue
     }
     onProgress(`${mutant.id}: checking ${providers.join(', ')}...`)
-    const outcome = await checkMutant(mutant, providers, { seed, runs, ...(dir ? { dir } : {}) })
-    results.push({ ...base, ...outcome, durationMs: started() })
+    let manager: Awaited<ReturnType<typeof start>> | undefined
+    try {
+      manager = command === undefined ? undefined : await start(mutant.id)
+    } catch (error) {
+      const note = `the command did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+      results.push({ ...base, status: 'not_runnable', durationMs: started(), note })
+      onProgress(`${mutant.id}: ${note}`)
+      continue
+    }
+    try {
+      const outcome = await checkMutant(
+        manager ? { ...mutant, createManager: manager.createManager } : mutant,
+        providers,
+        { seed, runs, ...(dir ? { dir } : {}), ...(manager ? { managerLabel: manager.label } : {}) },
+      )
+      results.push({ ...base, ...outcome, durationMs: started() })
+    } finally {
+      await manager?.close()
+    }
   }
   const runnable = results.filter((r) => r.status !== 'not_runnable').length
   return {
@@ -255,7 +328,8 @@ export function renderSelfcheck(result: SelfcheckResult): string {
   const lines = [`${'mutant'.padEnd(idWidth)}  result`]
   for (const m of result.mutants) {
     let text: string
-    if (m.status === 'not_runnable') text = `not runnable: provider ${m.missing.join(', ')} missing`
+    if (m.status === 'not_runnable')
+      text = m.note ? `not runnable: ${m.note}` : `not runnable: provider ${m.missing.join(', ')} missing`
     else if (m.status === 'survived')
       text = `SURVIVED on ${m.targets.filter((t) => !m.missing.includes(t)).join(', ')}${m.note ? ` (${m.note})` : ''}`
     else {
@@ -296,8 +370,9 @@ export async function selfcheckCommand(
   io: CliIo,
 ): Promise<{ exitCode: number; result: SelfcheckResult }> {
   const absolute = options.reportDir !== undefined ? resolve(io.cwd, options.reportDir) : undefined
-  const result = await runSelfcheck({ ...options, ...(absolute ? { reportDir: absolute } : {}) }, (line) =>
-    io.err(`${line}\n`),
+  const result = await runSelfcheck(
+    { cwd: io.cwd, ...options, ...(absolute ? { reportDir: absolute } : {}) },
+    (line) => io.err(`${line}\n`),
   )
   io.out(`${renderSelfcheck(result)}\n`)
   if (absolute !== undefined) {

@@ -195,6 +195,28 @@ describe('the /_lab control surface is guarded', () => {
     expect(((await typo.json()) as { error_description: string }).error_description).toMatch(/^polcy/)
   })
 
+  it('/_lab/options: the connector record checks a change, a refusal names the field and changes nothing', async () => {
+    const servers = await start({ providers: ['slack'] })
+    const base = servers.urls['slack']!
+    const bad = await lab(servers, base, '/options', { options: { tokenRotation: 'sometimes' } })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error_description: string }).error_description).toMatch(
+      /^options\.tokenRotation: slack pack option tokenRotation must be one of false, true/,
+    )
+    const typo = await lab(servers, base, '/options', { options: { tokenRotaton: true } })
+    expect(((await typo.json()) as { error_description: string }).error_description).toMatch(
+      /^options\.tokenRotaton: .*unknown \(known: grantType, tokenRotation/,
+    )
+    const before = await fetch(`${base}/_lab/options`, { headers: { [LAB_TOKEN_HEADER]: servers.labToken } })
+    expect(await before.json()).toEqual({ options: {} })
+    const good = await lab(servers, base, '/options', { options: { tokenRotation: true } })
+    expect(good.status).toBe(200)
+    expect(await good.json()).toEqual({ options: { tokenRotation: true } })
+    // The rebuilt provider runs with rotation: a client created now gets a rotation policy.
+    const client = await lab(servers, base, '/clients', { redirectUris: ['http://127.0.0.1:9/cb'] })
+    expect(((await client.json()) as { policy: { rotation: boolean } }).policy.rotation).toBe(true)
+  })
+
   it('clock advances are bounded: a huge one is 400, and Zendesk tokens.json never 500s after the largest', async () => {
     const servers = await start({ providers: ['zendesk'] })
     const base = servers.urls['zendesk']!
@@ -392,6 +414,10 @@ describe('serve --config', () => {
         'providers:\n  slack:\n    clients:\n      - redirectUris: [http://127.0.0.1:9/cb]\n        policy: { rotation: true }\n',
       ),
     ).toMatch(/^b\.yaml:5:19: providers\.slack\.clients\[0\]\.policy\.rotation: /)
+    // An unknown option is refused by the connector record, at the option's own key.
+    expect(await fails('g.yaml', 'providers:\n  jira:\n    options:\n      tokenBdy: json\n')).toMatch(
+      /^g\.yaml:4:7: providers\.jira\.options\.tokenBdy: jira pack option "tokenBdy" is unknown \(known: tokenBody,/,
+    )
     expect(await fails('c.json', '{"providers": {"nope": {}}}')).toMatch(
       /^c\.json:1:16: providers\.nope: unknown provider/,
     )

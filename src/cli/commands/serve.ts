@@ -11,6 +11,7 @@ import type { MockProvider } from '../../../mocks/types.ts'
 import { systemClock } from '../../clock.ts'
 import { createCryptoIds } from '../../ids.ts'
 import type { ProviderId } from '../../manager/contract.ts'
+import { packOptionRefusal } from '../../connectors/registry.ts'
 import { mockFactoryFor, providersWithMocks } from '../../world/mock-registry.ts'
 import type { CliIo } from '../io.ts'
 import { LabError } from '../../errors.ts'
@@ -111,6 +112,10 @@ async function buildMock(
   signing: 'HS256' | 'RS256',
 ): Promise<MockProvider> {
   const { section, path } = plan
+  // The connector record is the one source of options (names and values from its quirk records):
+  // the same check, and the same words, as a scenario pack and /_lab/options.
+  const refused = packOptionRefusal(plan.provider, section.options)
+  if (refused) throw configError(options, [...path, 'options', refused.key], refused.message)
   let mock: MockProvider
   try {
     mock = mockFactoryFor(plan.provider)({
@@ -326,6 +331,58 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
     )
   }
 
+  const plansByProvider = new Map(plans.map((p) => [p.provider, p]))
+  const rebuilders = new Map<string, (plan: ProviderPlan) => Promise<MockProvider>>()
+  /**
+   * `GET /_lab/options`: the provider's current options; `POST {"options": {...}}`: new options over
+   * them, checked by the connector record and the pack factory exactly as `--config` is. A refused
+   * value answers 400 naming the field and changes nothing; an accepted one rebuilds the provider
+   * (clients, users and approvals of the config are applied again; grants and tokens start afresh).
+   */
+  const changeOptions = async (mock: MockProvider, request: Request): Promise<Response> => {
+    const plan = plansByProvider.get(mock.provider as ProviderId)
+    const rebuild = rebuilders.get(mock.provider)
+    if (!plan || !rebuild) return notFound(mock)
+    if (request.method === 'GET') return Response.json({ options: plan.section.options ?? {} })
+    if (request.method !== 'POST') return methodRefused(mock, request.method)
+    const refuse = (field: string, description: string) =>
+      Response.json(
+        { error: 'invalid_request', error_description: `${field}: ${description}` },
+        { status: 400 },
+      )
+    let body: unknown
+    try {
+      body = JSON.parse(await request.text())
+    } catch {
+      return refuse('(body)', 'the body is not valid JSON')
+    }
+    const patch = (body as { options?: unknown } | null)?.options
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+      return refuse('options', 'must be an object of option names and values')
+    for (const [key, value] of Object.entries(patch))
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return refuse(`options.${key}`, 'must be a string, a number or true/false')
+    const next: ProviderPlan = {
+      ...plan,
+      section: {
+        ...plan.section,
+        options: { ...plan.section.options, ...(patch as Record<string, string | number | boolean>) },
+      },
+    }
+    const refused = packOptionRefusal(plan.provider, next.section.options)
+    if (refused) return refuse(`options.${refused.key}`, refused.message)
+    try {
+      await rebuild(next)
+    } catch (error) {
+      // buildMock names the field as `[file:line:col: ]providers.<p>.<field>: …`; here it is `<field>`.
+      const message = error instanceof Error ? error.message : String(error)
+      const field = /providers\.[a-z]+\.(\S+): ([\s\S]*)$/.exec(message)
+      return field ? refuse(field[1] ?? 'options', field[2] ?? message) : refuse('options', message)
+    }
+    plansByProvider.set(plan.provider, next)
+    return Response.json({ options: next.section.options ?? {} })
+  }
+
   /**
    * `rewritten`: the request under the provider's own path (single port). Otherwise the request
    * @hono/node-server built goes to the app as it is: wrapping it in a `new Request` would turn its
@@ -342,6 +399,7 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
     if (path === '/_lab' || path.startsWith('/_lab/')) {
       const refused = guard(mock, request, port)
       if (refused) return refused
+      if (path === '/_lab/options') return changeOptions(mock, request)
     }
     const response = await mock.app.fetch(rewritten === undefined ? request : new Request(rewritten, request))
     if (response.headers.has(DROP_HEADER)) env.outgoing.socket?.destroy()
@@ -372,9 +430,14 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
       servers.push(listener.server)
       for (const plan of plans) {
         const base = `http://${host}:${served}/${plan.provider}`
-        const mock = await buildMock(options, plan, base, 'RS256')
-        byName.set(plan.provider, mock)
-        mocks[plan.provider] = mock
+        const build = async (next: ProviderPlan) => {
+          const mock = await buildMock(options, next, base, 'RS256')
+          byName.set(plan.provider, mock)
+          mocks[plan.provider] = mock
+          return mock
+        }
+        await build(plan)
+        rebuilders.set(plan.provider, build)
         urls[plan.provider] = base
       }
     } else {
@@ -389,8 +452,14 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
         servers.push(listener.server)
         port = listener.port
         const base = `http://${host}:${port}`
-        mock = await buildMock(options, plan, base, 'RS256')
-        mocks[plan.provider] = mock
+        const build = async (next: ProviderPlan) => {
+          const built = await buildMock(options, next, base, 'RS256')
+          mock = built
+          mocks[plan.provider] = built
+          return built
+        }
+        await build(plan)
+        rebuilders.set(plan.provider, build)
         urls[plan.provider] = base
       }
     }

@@ -8,6 +8,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+/** The response header with the instance's virtual time (ms) when the harness answered. */
+export const NOW_HEADER = 'x-lab-now'
+
 export interface Gateway {
   /** The loopback base for `instance`: prefix a mock URL's host and path with it. */
   base(instance: string): string

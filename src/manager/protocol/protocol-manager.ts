@@ -29,11 +29,17 @@ import type {
   TokenManager,
 } from '../contract.ts'
 import { guardManager } from '../load.ts'
+import { registerSettled } from '../settling.ts'
 import { createMemoryCredentialStore } from '../memory-store.ts'
-import { type Gateway, startGateway } from './gateway.ts'
+import { type Gateway, NOW_HEADER, startGateway } from './gateway.ts'
 import { type Json, PROTOCOL_VERSION, RPC_ERRORS, RpcCallbackError, RpcPeer, type TrafficTap } from './rpc.ts'
 
 export const HANDSHAKE_TIMEOUT_MS = 10_000
+/**
+ * Real time without any message from the process after which a call that is neither answered nor
+ * waiting on the harness counts as waiting on something inside the process (another call's lock).
+ */
+export const SETTLE_SILENCE_MS = 10
 const STDERR_KEEP = 16 * 1024
 
 export interface ProtocolManagerOptions {
@@ -64,6 +70,8 @@ interface Instance {
   /** Rejects once the instance is dropped: whatever it still waits for (a callback, a call) ends at once. */
   dropped: Promise<never>
   drop: (error: Error) => void
+  /** This instance's harness calls in flight, and how many of them wait on the harness now. */
+  motion: { calls: number; waiting: number }
 }
 
 /** `work`, unless the instance is dropped first (its simulated process crashed mid-call). */
@@ -124,6 +132,49 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
   let nextInstance = 0
   let nextCall = 0
 
+  // What is in motion, over live instances: harness calls the process has not answered, and of those
+  // how many wait on the harness (a callback being served, an HTTP request at the gateway). A call
+  // that does neither is running in the process, on its way to its next IO point. A dropped instance
+  // counts no more: its IO may be parked forever in a world that has moved on.
+  const motion = { calls: 0, waiting: 0 }
+  let activity = 0
+  const watchers: Array<() => void> = []
+  const poke = () => {
+    activity++
+    for (const wake of watchers.splice(0)) wake()
+  }
+  const counted = <T>(instance: Instance, work: Promise<T>, kind: 'calls' | 'waiting'): Promise<T> => {
+    if (instance.gone) return work
+    instance.motion[kind]++
+    motion[kind]++
+    poke()
+    return work.finally(() => {
+      if (instance.gone) return
+      instance.motion[kind]--
+      motion[kind]--
+      poke()
+    })
+  }
+  const forget = (instance: Instance) => {
+    motion.calls -= instance.motion.calls
+    motion.waiting -= instance.motion.waiting
+    instance.motion = { calls: 0, waiting: 0 }
+    poke()
+  }
+  /** Resolves once every call in flight waits on the harness or is answered (or the process is silent). */
+  async function settled(silenceMs = SETTLE_SILENCE_MS): Promise<void> {
+    while (failure === undefined && motion.calls > motion.waiting) {
+      const seen = activity
+      const changed = new Promise<void>((resolve) => watchers.push(resolve))
+      const quiet = await withRealTimeout(
+        changed.then(() => false),
+        silenceMs,
+        () => new Error('quiet'),
+      ).catch(() => true)
+      if (quiet && activity === seen) return
+    }
+  }
+
   const breakWith = (problem: string) => {
     if (failure !== undefined) return
     const during = peer.pendingMethods()
@@ -137,7 +188,10 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
     child.stdin!,
     (method, params) => callback(method, params),
     (problem) => breakWith(`broke the protocol: it ${problem}`),
-    options.tap,
+    (direction, message) => {
+      options.tap?.(direction, message)
+      if (direction === 'from-manager') poke()
+    },
   )
   child.stdin?.on('error', () => undefined)
   child.on('error', (error) => breakWith(`could not be started: ${error.message}`))
@@ -156,7 +210,7 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
         RPC_ERRORS.instanceGone,
         `instance ${params['instance']} was disposed or its process crashed: nothing was done`,
       )
-    return unlessDropped(instance, serveCallback(instance, method, params))
+    return unlessDropped(instance, counted(instance, serveCallback(instance, method, params), 'waiting'))
   }
 
   async function serveCallback(
@@ -284,19 +338,34 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
       gone: false,
       dropped,
       drop,
+      motion: { calls: 0, waiting: 0 },
     }
     instances.set(id, instance)
-    gateway.attach(id, env.fetch)
-    const packs = env.packs.map((p) => viaGateway(p, base))
-    const created = peer.request('create', {
-      instance: id,
-      packs: packs as unknown as Json,
-      now: env.clock.now(),
+    // Each answer carries the instance's virtual time (X-Lab-Now), as every callback answer does: a
+    // manager that reads its clock after an HTTP round trip sees the time the round trip took.
+    gateway.attach(id, async (input, init) => {
+      const response = await counted(instance, env.fetch(input, init), 'waiting')
+      const headers = new Headers(response.headers)
+      headers.set(NOW_HEADER, String(env.clock.now()))
+      return new Response(response.body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+      })
     })
+    const packs = env.packs.map((p) => viaGateway(p, base))
+    const created = counted(
+      instance,
+      peer.request('create', { instance: id, packs: packs as unknown as Json, now: env.clock.now() }),
+      'calls',
+    )
     created.catch(() => undefined)
     const call = async (method: string, params: Record<string, Json>): Promise<unknown> => {
       await unlessDropped(instance, created)
-      return unlessDropped(instance, peer.request(method, { instance: id, ...params, now: env.clock.now() }))
+      return unlessDropped(
+        instance,
+        counted(instance, peer.request(method, { instance: id, ...params, now: env.clock.now() }), 'calls'),
+      )
     }
     return {
       async run(teammate, pack, callApi) {
@@ -319,6 +388,7 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
       clearCredentials: async (teammate, pack) => void (await call('clearCredentials', { teammate, pack })),
       updateClientSecret: async (pack, secret) => void (await call('updateClientSecret', { pack, secret })),
       async dispose() {
+        forget(instance)
         instance.gone = true
         instance.drop(
           new RpcCallbackError(
@@ -354,11 +424,14 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
   }
 
   return {
-    createManager: guardManager(create, {
-      label,
-      cwd: options.cwd,
-      ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
-    }),
+    createManager: registerSettled(
+      guardManager(create, {
+        label,
+        cwd: options.cwd,
+        ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
+      }),
+      settled,
+    ),
     label,
     stderr: () => redactSecrets(stderr),
     failure: () => failure,
