@@ -32,6 +32,7 @@ const SECTIONS: ReadonlyArray<readonly [string, () => Promise<{ run: Section }>]
   ['d', () => import('./bench/token-cost.ts')],
   ['e', () => import('./bench/serve-memory.ts')],
   ['f', () => import('./bench/mutants.ts')],
+  ['g', () => import('./bench/protocol.ts')],
 ]
 
 function argValue(name: string): string | undefined {
