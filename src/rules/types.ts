@@ -135,6 +135,11 @@ export interface RuleDefinition {
    */
   judgeTrace?: (trace: readonly TraceStep[], org: OrgSpec) => Violation[]
   /**
+   * For a whole-trace rule: did it have something to say about this step (what `checks` counts)?
+   * Absent: every step is one check (rules over every request, log line or outcome).
+   */
+  judgesStep?: (step: TraceStep, org: OrgSpec) => boolean
+  /**
    * A check of its own, outside the generated timelines (scripted horizons, interleaving exploration,
    * setup validation). Runs once per provider the rule applies to.
    */
