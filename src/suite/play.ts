@@ -1,5 +1,6 @@
 import type { CreateManager } from '../manager/contract.ts'
 import { Oracle } from '../oracle/oracle.ts'
+import { TraceIndexes } from '../rules/trace-indexes.ts'
 import type { RuleDefinition, Violation } from '../rules/types.ts'
 import { createWorld, type World } from '../world/world.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
@@ -11,6 +12,8 @@ export interface Simulation {
   world: World
   oracle: Oracle
   rules: readonly RuleDefinition[]
+  /** What the whole-trace rules build over this simulation's trace: owned by it, gone with it. */
+  indexes: TraceIndexes
 }
 
 export interface SimulationOptions {
@@ -26,7 +29,13 @@ export function createSimulation(options: SimulationOptions): Simulation {
     createManager: options.createManager,
     ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
   })
-  return { org: options.org, world, oracle: new Oracle(options.org), rules: options.rules }
+  return {
+    org: options.org,
+    world,
+    oracle: new Oracle(options.org),
+    rules: options.rules,
+    indexes: new TraceIndexes(),
+  }
 }
 
 /** Plays one event and judges it; throws RuleViolationError on the first broken rule. */
@@ -37,7 +46,7 @@ export async function playAndJudge(sim: Simulation, event: TimelineEvent): Promi
     if (!rule.judgeTrace) continue
     if (rule.judgesStep === undefined || rule.judgesStep(step, sim.org))
       sim.oracle.checks.set(rule.id, (sim.oracle.checks.get(rule.id) ?? 0) + 1)
-    violations.push(...rule.judgeTrace(sim.world.trace, sim.org))
+    violations.push(...rule.judgeTrace(sim.world.trace, sim.org, sim.indexes))
   }
   if (violations.length > 0) throw new RuleViolationError(violations, step)
   return step
