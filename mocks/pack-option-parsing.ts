@@ -86,10 +86,14 @@ export function readPackOptions<const Q extends readonly OptionQuirk[]>(
   provider: string,
   quirks: Q,
   options: Readonly<Record<string, PackOptionValue>> | undefined,
+  /** Pack options that are no quirk's (a setup such as Jira's deployment), read by the factory itself. */
+  extraKeys: readonly string[] = [],
 ): PackOptions<Q> {
   const declared = new Map<string, readonly string[]>()
-  for (const q of quirks) if (q.option) declared.set(q.option.name, q.option.values)
-  checkOptionKeys(provider, options, [...declared.keys()])
+  // A name that is not an identifier describes where a quirk is chosen instead (a scheduled fault).
+  for (const q of quirks)
+    if (q.option && /^[A-Za-z][A-Za-z0-9]*$/.test(q.option.name)) declared.set(q.option.name, q.option.values)
+  checkOptionKeys(provider, options, [...declared.keys(), ...extraKeys])
   return {
     choice: (name) => enumOption(provider, options, name, declared.get(name) ?? []) as never,
     flag: (name) => booleanOption(provider, options, name),

@@ -66,7 +66,7 @@ describe('scenario packs checked against their provider', () => {
       setup: custom
       options: { tokenRotaton: true }`)
     expect(message).toContain(
-      'ticket.yaml:8:18: org.packs[0].options.tokenRotaton: slack pack option "tokenRotaton" is unknown (known: tokenRotation, oldRefreshToken, concurrentRefresh, grantType); valid slack options: grantType (optional | required; default optional), tokenRotation (false | true; default false), oldRefreshToken (rejected | revokes-family; default rejected), concurrentRefresh (serial | divergent; default serial)',
+      'ticket.yaml:8:18: org.packs[0].options.tokenRotaton: slack: unknown pack option "tokenRotaton" (known: grantType, tokenRotation, oldRefreshToken, concurrentRefresh); valid slack options: grantType (optional | required; default optional), tokenRotation (false | true; default false), oldRefreshToken (rejected | revokes-family; default rejected), concurrentRefresh (serial | divergent; default serial)',
     )
   })
 
@@ -116,7 +116,7 @@ describe('scenario packs checked against their provider', () => {
         } as unknown as Parameters<typeof compileDefinition>[0],
         'typed.ts',
       ),
-    ).toThrow(/org\.packs\[0\]\.options\.tokenRotaton: slack pack option "tokenRotaton" is unknown/)
+    ).toThrow(/org\.packs\[0\]\.options\.tokenRotaton: slack: unknown pack option "tokenRotaton"/)
   })
 
   it('lists each provider its selectable options from the quirk records', () => {

@@ -310,7 +310,7 @@ expect:
       /bad\.yaml:5:\d+: org\.packs\[0\]\.policy(\.refreshIdleTtl)?: jira.*refreshIdleTtl.*cannot be changed/,
     )
     expect(message).toMatch(
-      /bad\.yaml:6:\d+: org\.packs\[1\]\.options(\.tokenRotaton)?: slack.*"tokenRotaton".*known: tokenRotation/,
+      /bad\.yaml:6:\d+: org\.packs\[1\]\.options(\.tokenRotaton)?: slack.*"tokenRotaton".*known: grantType, tokenRotation/,
     )
     expect(message).toContain('bad.yaml:9:13: timeline[0].expect: expected an outcome: one of ok,')
     expect(message).toContain('timeline[1].expect: connect_required takes one of not_connected,')
