@@ -56,3 +56,46 @@ export function booleanOption(
     )
   return value
 }
+
+/** What `readPackOptions` needs of a quirk record (mocks/quirk.ts): its option's name and values. */
+interface OptionQuirk {
+  readonly id: string
+  readonly option?: { readonly name: string; readonly values: readonly string[] }
+}
+type OptionOf<Q extends readonly OptionQuirk[]> = NonNullable<Q[number]['option']>
+type OptionName<Q extends readonly OptionQuirk[]> = OptionOf<Q>['name']
+type OptionValue<Q extends readonly OptionQuirk[], N extends string> = Extract<
+  OptionOf<Q>,
+  { name: N }
+>['values'][number]
+
+export interface PackOptions<Q extends readonly OptionQuirk[]> {
+  /** The value of a one-of option (as its quirk record lists the values); undefined when absent. */
+  choice<N extends OptionName<Q>>(name: N): OptionValue<Q, N> | undefined
+  /** A true/false option; undefined when absent. */
+  flag(name: OptionName<Q>): boolean | undefined
+}
+
+/**
+ * A pack's options read against the provider's quirk records: the names and values are written once,
+ * in the records (mocks/<provider>/quirks.ts), and checked once, here; an unknown key or value is
+ * refused in the mock's own words. (A factory that kept its own lists checked them a second time,
+ * against a copy that could drift from the records.)
+ */
+export function readPackOptions<const Q extends readonly OptionQuirk[]>(
+  provider: string,
+  quirks: Q,
+  options: Readonly<Record<string, PackOptionValue>> | undefined,
+  /** Pack options that are no quirk's (a setup such as Jira's deployment), read by the factory itself. */
+  extraKeys: readonly string[] = [],
+): PackOptions<Q> {
+  const declared = new Map<string, readonly string[]>()
+  // A name that is not an identifier describes where a quirk is chosen instead (a scheduled fault).
+  for (const q of quirks)
+    if (q.option && /^[A-Za-z][A-Za-z0-9]*$/.test(q.option.name)) declared.set(q.option.name, q.option.values)
+  checkOptionKeys(provider, options, [...declared.keys(), ...extraKeys])
+  return {
+    choice: (name) => enumOption(provider, options, name, declared.get(name) ?? []) as never,
+    flag: (name) => booleanOption(provider, options, name),
+  }
+}

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { IdSource } from '../../src/ids.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
-import { booleanOption, checkOptionKeys, enumOption, PackOptionError } from '../pack-option-parsing.ts'
+import { PackOptionError, readPackOptions } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { buildMetadata } from '../spec/app.ts'
 import { type CoreHooks, type ErrorReason, pkceSettingDecided, splitScope } from '../spec/core.ts'
@@ -28,7 +28,7 @@ import { signIdToken } from '../spec/id-token.ts'
 import { type SpecMock, createSpecMock } from '../spec/index.ts'
 import type { MockOptions, TokenPolicy } from '../types.ts'
 import { fireQuirk, policyLedgerQuirks } from '../quirk-tally.ts'
-import type { DatabricksQuirkId } from './quirks.ts'
+import { type DatabricksQuirkId, databricksQuirks } from './quirks.ts'
 
 export const DATABRICKS_PATHS = Object.freeze({
   authorize: '/oidc/v1/authorize',
@@ -441,19 +441,9 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
   return Object.assign(built, { singleUseRefreshTokens: singleUse })
 }
 
-const OPTION_KEYS = [
-  'singleUseRefreshTokens',
-  'rotatedRefreshTokenReuse',
-  'refreshFailureShape',
-  'codeFailureShape',
-  'revocation',
-  'pkce',
-] as const
-
-/** The harness's pack input: `instance` names the workspace, `options` the quirk options above. */
+/** The harness's pack input: `instance` names the workspace, `options` the quirk options (quirks.ts). */
 export function createDatabricksMockFromInput(input: MockFactoryInput): DatabricksMock {
-  const options = input.options
-  checkOptionKeys('databricks', options, OPTION_KEYS)
+  const options = readPackOptions('databricks', databricksQuirks, input.options)
   if (input.approvalRequired) {
     throw new PackOptionError(
       'databricks: approvalRequired is not supported: an account admin enables the app integration when creating it; there is no approval gate at consent',
@@ -462,21 +452,12 @@ export function createDatabricksMockFromInput(input: MockFactoryInput): Databric
   if (input.instance !== undefined && !/^[a-z0-9][a-z0-9.-]*$/i.test(input.instance)) {
     throw new PackOptionError(`databricks: instance "${input.instance}" is not a workspace host name`)
   }
-  const singleUseRefreshTokens = booleanOption('databricks', options, 'singleUseRefreshTokens')
-  const rotatedRefreshTokenReuse = enumOption('databricks', options, 'rotatedRefreshTokenReuse', [
-    'reject',
-    'revoke_family',
-  ] as const)
-  const refreshFailureShape = enumOption('databricks', options, 'refreshFailureShape', [
-    'invalid_request',
-    'invalid_grant',
-  ] as const)
-  const codeFailureShape = enumOption('databricks', options, 'codeFailureShape', [
-    'invalid_grant',
-    'invalid_request',
-  ] as const)
-  const revocation = enumOption('databricks', options, 'revocation', ['none', 'rfc7009'] as const)
-  const pkce = enumOption('databricks', options, 'pkce', ['required', 'optional'] as const)
+  const singleUseRefreshTokens = options.flag('singleUseRefreshTokens')
+  const rotatedRefreshTokenReuse = options.choice('rotatedRefreshTokenReuse')
+  const refreshFailureShape = options.choice('refreshFailureShape')
+  const codeFailureShape = options.choice('codeFailureShape')
+  const revocation = options.choice('revocation')
+  const pkce = options.choice('pkce')
   return createDatabricksMock({
     clock: input.clock,
     ids: input.ids,

@@ -659,7 +659,7 @@ export function parseGooglePackOptions(
   const out: Omit<GoogleMockOptions, keyof MockOptions> = {}
   for (const [key, value] of Object.entries(parsed))
     if (value !== undefined) Object.assign(out, { [key]: value })
-  checkOptions({ ...out } as GoogleMockOptions)
+  // The ranges and scope rules are checked once, by createGoogleMock (checkOptions), which every pack goes through.
   return out
 }
 

@@ -18,7 +18,8 @@ import type { ErrorReason } from '../spec/core.ts'
 import type { BodyFormat } from '../spec/params.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
 import { fireQuirk, policyLedgerQuirks } from '../quirk-tally.ts'
-import type { JiraQuirkId } from './quirks.ts'
+import { readPackOptions } from '../pack-option-parsing.ts'
+import { type JiraQuirkId, jiraQuirks } from './quirks.ts'
 
 export const JIRA_PATHS = Object.freeze({
   authorize: '/authorize',
@@ -391,35 +392,8 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
   return Object.assign(mock, { sites })
 }
 
-const OPTION_VALUES = {
-  refreshFailureShape: ['observed', 'documented'],
-  clientAuthFailureShape: ['access_denied', 'invalid_client'],
-  codeFailureShape: ['current', 'legacy'],
-  tokenType: ['bearer', 'omitted'],
-  tokenBody: ['json', 'json-or-form'],
-  accessType: ['resource-level', 'account-level'],
-  refreshTokenEra: ['current', 'early-rollout'],
-} as const satisfies Record<string, readonly string[]>
-
-type EnumOption = keyof typeof OPTION_VALUES
-
-/** Pack options the Jira factory understands, besides the enum-valued ones above. */
+/** Pack options the Jira factory understands that are no quirk's (a setup, the extra sites). */
 const OTHER_OPTIONS = ['deployment', 'extraSites'] as const
-
-function enumOption<K extends EnumOption>(
-  options: Record<string, string | number | boolean>,
-  key: K,
-): (typeof OPTION_VALUES)[K][number] | undefined {
-  const value = options[key]
-  if (value === undefined) return undefined
-  const allowed: readonly string[] = OPTION_VALUES[key]
-  if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new Error(
-      `jira pack option ${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
-    )
-  }
-  return value as (typeof OPTION_VALUES)[K][number]
-}
 
 /**
  * Checks a pack's (or a /_lab client's) policy against Atlassian's: the lifetimes are fixed for every 3LO app ("cannot be
@@ -440,14 +414,9 @@ function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolic
 
 /** The world's factory: a pack's instance is the site, its options are validated here. */
 export function createJiraMockFromInput(input: MockFactoryInput): JiraMock {
-  const options = input.options ?? {}
-  const known: readonly string[] = [...Object.keys(OPTION_VALUES), ...OTHER_OPTIONS]
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new Error(`jira pack option "${key}" is unknown (known: ${known.join(', ')})`)
-    }
-  }
-  const deployment = options['deployment']
+  const raw = input.options ?? {}
+  const options = readPackOptions('jira', jiraQuirks, raw, OTHER_OPTIONS)
+  const deployment = raw['deployment']
   if (deployment === 'data_center') {
     fireQuirk('jira.cloud-only' satisfies JiraQuirkId)
     throw new Error(
@@ -457,7 +426,7 @@ export function createJiraMockFromInput(input: MockFactoryInput): JiraMock {
   if (deployment !== undefined && deployment !== 'cloud') {
     throw new Error(`jira pack option deployment must be "cloud", got ${JSON.stringify(deployment)}`)
   }
-  const extraSitesRaw = options['extraSites']
+  const extraSitesRaw = raw['extraSites']
   if (extraSitesRaw !== undefined && typeof extraSitesRaw !== 'string') {
     throw new Error('jira pack option extraSites must be a comma-separated string of site names')
   }
@@ -471,17 +440,17 @@ export function createJiraMockFromInput(input: MockFactoryInput): JiraMock {
       throw new Error(`jira site "${name}" must be a site name such as "acme" (for acme.atlassian.net)`)
     }
   }
-  const refreshTokenEra = enumOption(options, 'refreshTokenEra')
+  const refreshTokenEra = options.choice('refreshTokenEra')
   checkPolicy(
     input.policy,
     refreshTokenEra === 'early-rollout' ? ATLASSIAN_EARLY_ROLLOUT_POLICY : ATLASSIAN_POLICY,
   )
-  const refreshFailureShape = enumOption(options, 'refreshFailureShape')
-  const clientAuthFailureShape = enumOption(options, 'clientAuthFailureShape')
-  const codeFailureShape = enumOption(options, 'codeFailureShape')
-  const tokenType = enumOption(options, 'tokenType')
-  const tokenBody = enumOption(options, 'tokenBody')
-  const accessType = enumOption(options, 'accessType')
+  const refreshFailureShape = options.choice('refreshFailureShape')
+  const clientAuthFailureShape = options.choice('clientAuthFailureShape')
+  const codeFailureShape = options.choice('codeFailureShape')
+  const tokenType = options.choice('tokenType')
+  const tokenBody = options.choice('tokenBody')
+  const accessType = options.choice('accessType')
   return createJiraMock({
     clock: input.clock,
     ids: input.ids,

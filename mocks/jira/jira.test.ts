@@ -566,10 +566,10 @@ describe('jira mock, beyond the quirks', () => {
     expect(mock.sites.primary.name).toBe('initech')
     expect(mock.sites.list().map((s) => s.name)).toEqual(['initech', 'beta', 'gamma'])
     expect(() => createJiraMockFromInput({ ...input, options: { rotation: false } })).toThrow(
-      /option "rotation" is unknown/,
+      /unknown pack option "rotation"/,
     )
     expect(() => createJiraMockFromInput({ ...input, options: { refreshFailureShape: 'loud' } })).toThrow(
-      /refreshFailureShape must be one of observed, documented/,
+      /refreshFailureShape must be one of "observed", "documented"/,
     )
     expect(() => createJiraMockFromInput({ ...input, options: { tokenBody: true } })).toThrow(/tokenBody/)
     expect(() => createJiraMockFromInput({ ...input, instance: 'Acme Corp' })).toThrow(/site "Acme Corp"/)

@@ -21,7 +21,8 @@ import type { AccessTokenCheck, ErrorReason } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, type WireResponse, toResponse } from '../spec/dialect.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
 import { policyLedgerQuirks } from '../quirk-tally.ts'
-import type { SlackQuirkId } from './quirks.ts'
+import { readPackOptions } from '../pack-option-parsing.ts'
+import { type SlackQuirkId, slackQuirks } from './quirks.ts'
 
 export const SLACK_PATHS = Object.freeze({
   authorize: '/oauth/v2/authorize',
@@ -511,8 +512,6 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   return Object.assign(mock, { team, tokenRotation })
 }
 
-const OPTION_KEYS = ['tokenRotation', 'oldRefreshToken', 'concurrentRefresh', 'grantType'] as const
-
 function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolicy): void {
   if (policy === undefined) return
   for (const [key, value] of Object.entries(policy)) {
@@ -528,48 +527,16 @@ function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolic
 
 /** The world's factory: a pack's instance is the workspace; options are validated here. */
 export function createSlackMockFromInput(input: MockFactoryInput): SlackMock {
-  const options = input.options ?? {}
-  for (const key of Object.keys(options)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      throw new Error(`slack pack option "${key}" is unknown (known: ${OPTION_KEYS.join(', ')})`)
-    }
-  }
-  const tokenRotation = options['tokenRotation']
-  if (tokenRotation !== undefined && typeof tokenRotation !== 'boolean') {
-    throw new Error(
-      `slack pack option tokenRotation must be true or false, got ${JSON.stringify(tokenRotation)}`,
-    )
-  }
-  const oldRefreshToken = options['oldRefreshToken']
-  if (
-    oldRefreshToken !== undefined &&
-    oldRefreshToken !== 'rejected' &&
-    oldRefreshToken !== 'revokes-family'
-  ) {
-    throw new Error(
-      `slack pack option oldRefreshToken must be one of rejected, revokes-family, got ${JSON.stringify(oldRefreshToken)}`,
-    )
-  }
-  const concurrentRefresh = options['concurrentRefresh']
-  if (
-    concurrentRefresh !== undefined &&
-    concurrentRefresh !== 'serial' &&
-    concurrentRefresh !== 'divergent'
-  ) {
-    throw new Error(
-      `slack pack option concurrentRefresh must be one of serial, divergent, got ${JSON.stringify(concurrentRefresh)}`,
-    )
-  }
+  const options = readPackOptions('slack', slackQuirks, input.options)
+  const tokenRotation = options.flag('tokenRotation')
+  const oldRefreshToken = options.choice('oldRefreshToken')
+  const concurrentRefresh = options.choice('concurrentRefresh')
   if (!tokenRotation && (oldRefreshToken !== undefined || concurrentRefresh !== undefined)) {
     throw new Error(
       'slack pack options oldRefreshToken and concurrentRefresh need tokenRotation: true (without rotation there are no refresh tokens)',
     )
   }
-  const grantType = options['grantType']
-  if (grantType !== undefined && grantType !== 'optional' && grantType !== 'required')
-    throw new Error(
-      `slack pack option grantType must be one of optional, required, got ${JSON.stringify(grantType)}`,
-    )
+  const grantType = options.choice('grantType')
   const team = input.instance ?? 'acme'
   if (!/^[a-z0-9][a-z0-9-]{0,20}$/.test(team)) {
     throw new Error(`slack workspace "${team}" must be a workspace subdomain such as "acme"`)

@@ -596,14 +596,14 @@ describe('slack mock, beyond the quirks', () => {
     })
     expect(createSlackMockFromInput(input).tokenRotation).toBe(false)
     expect(() => createSlackMockFromInput({ ...input, options: { rotation: true } })).toThrow(
-      /option "rotation" is unknown/,
+      /unknown pack option "rotation"/,
     )
     expect(() => createSlackMockFromInput({ ...input, options: { tokenRotation: 'yes' } })).toThrow(
       /tokenRotation must be true or false/,
     )
     expect(() =>
       createSlackMockFromInput({ ...input, options: { tokenRotation: true, oldRefreshToken: 'grace' } }),
-    ).toThrow(/oldRefreshToken must be one of rejected, revokes-family/)
+    ).toThrow(/oldRefreshToken must be one of "rejected", "revokes-family"/)
     expect(() => createSlackMockFromInput({ ...input, options: { concurrentRefresh: 'divergent' } })).toThrow(
       /need tokenRotation: true/,
     )

@@ -17,7 +17,7 @@
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
-import { checkOptionKeys, enumOption, PackOptionError } from '../pack-option-parsing.ts'
+import { PackOptionError, readPackOptions } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import type { AccessTokenCheck, CoreHooks } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
@@ -25,7 +25,7 @@ import { type SpecMock, createSpecMock } from '../spec/index.ts'
 import type { FamilyRecord } from '../store.ts'
 import type { MockControl, MockOptions, TokenPolicy } from '../types.ts'
 import { policyLedgerQuirks } from '../quirk-tally.ts'
-import type { ZendeskQuirkId } from './quirks.ts'
+import { type ZendeskQuirkId, zendeskQuirks } from './quirks.ts'
 
 export const ZENDESK_PATHS = Object.freeze({
   authorize: '/oauth/authorizations/new',
@@ -527,39 +527,20 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
   return { ...built, control, reset: () => control.reset(), subdomain, tokens }
 }
 
-const OPTION_KEYS = [
-  'tokens',
-  'refreshTokenExpiresIn',
-  'oldRefreshTokenReuse',
-  'refreshFailureDescription',
-  'invalidClientStatus',
-  'revokeCurrent',
-] as const
-
-/** The harness's pack input: `instance` is the subdomain, `options` the quirk options above. */
+/** The harness's pack input: `instance` is the subdomain, `options` the quirk options (quirks.ts). */
 export function createZendeskMockFromInput(input: MockFactoryInput): ZendeskMock {
-  const options = input.options
-  checkOptionKeys('zendesk', options, OPTION_KEYS)
+  const options = readPackOptions('zendesk', zendeskQuirks, input.options)
   if (input.approvalRequired) {
     throw new PackOptionError(
       'zendesk: approvalRequired is not supported: admins create the OAuth client, then each teammate authorises it; Zendesk has no approval gate at consent',
     )
   }
-  const tokens = enumOption('zendesk', options, 'tokens', ['expiring', 'legacy'] as const)
-  const refreshTokenExpiresIn = enumOption('zendesk', options, 'refreshTokenExpiresIn', [
-    'always',
-    'when_requested',
-  ] as const)
-  const oldRefreshTokenReuse = enumOption('zendesk', options, 'oldRefreshTokenReuse', [
-    'reject',
-    'revoke_family',
-  ] as const)
-  const refreshFailureDescription = enumOption('zendesk', options, 'refreshFailureDescription', [
-    'doorkeeper',
-    'expired_or_revoked',
-  ] as const)
-  const invalidClientStatus = enumOption('zendesk', options, 'invalidClientStatus', ['401', '400'] as const)
-  const revokeCurrent = enumOption('zendesk', options, 'revokeCurrent', ['no_op', 'revokes'] as const)
+  const tokens = options.choice('tokens')
+  const refreshTokenExpiresIn = options.choice('refreshTokenExpiresIn')
+  const oldRefreshTokenReuse = options.choice('oldRefreshTokenReuse')
+  const refreshFailureDescription = options.choice('refreshFailureDescription')
+  const invalidClientStatus = options.choice('invalidClientStatus')
+  const revokeCurrent = options.choice('revokeCurrent')
   return createZendeskMock({
     clock: input.clock,
     ids: input.ids,

@@ -11,17 +11,11 @@ import { profileFor } from '../suite/profiles.ts'
 import { validatePack } from '../world/org.ts'
 import { mockFactoryFor } from '../world/mock-registry.ts'
 import { connector, connectorIds, mockOptionsOf, registerConnectorForTest } from './registry.ts'
+import { CONNECTOR_IDS } from './ids.ts'
 import type { ConnectorRecord } from './types.ts'
 
-const BUILT_IN: readonly ProviderId[] = [
-  'baseline',
-  'jira',
-  'slack',
-  'salesforce',
-  'google',
-  'zendesk',
-  'databricks',
-]
+/** The one list of built-in ids (src/connectors/ids.ts): the type and the registry both come from it. */
+const BUILT_IN: readonly ProviderId[] = CONNECTOR_IDS
 
 const factoryInput = (options?: Record<string, string | number | boolean>) => ({
   clock: new ManualClock(0),
@@ -40,9 +34,10 @@ describe('the connector registry', () => {
       expect(record.profile.provider).toBe(id)
       expect(providerClient(id)).toBe(record.client)
       expect(mockFactoryFor(id)).toBe(record.mock.create)
-      // The suite reads the record's profile with clock skew drawn into its orgs (src/suite/profiles.ts).
+      // The suite reads the record's profile with clock skew drawn into its orgs (src/suite/clock-skew.ts).
       const { org: _org, rotating: _rotating, ...rest } = record.suiteProfile
       expect(profileFor(id)).toMatchObject(rest)
+      expect(profileFor(id)).toBe(record.suiteProfile)
       expect(profileFor(id)).toBe(profileFor(id))
       expect(profileFor(id)?.paceScenarios ?? []).toEqual(record.paceScenarios)
       expect(profileFor(id)?.rotating?.refreshDueMs ?? null).toBe(record.rotating?.refreshDueMs ?? null)

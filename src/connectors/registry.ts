@@ -6,11 +6,12 @@
  * profiles, pace scenarios and rotating setups, the unsupported setups the pack validation refuses.
  *
  * Adding a connector: a mock folder (mocks/<p>/ with index.ts and quirks.ts), a client-side folder
- * (src/connectors/<p>/index.ts: the record, with its dialect and profile), its id in ProviderId,
- * one line below, and `npm run docs`. README "Add a provider" and docs/EXTENDING.md say the same.
+ * (src/connectors/<p>/index.ts: the record, with its dialect and profile), its id in CONNECTOR_IDS
+ * (ids.ts, from which ProviderId is derived), its line in BUILT_IN below, and `npm run docs`. README "Add a provider" and docs/EXTENDING.md say the same.
  */
 import { LabError } from '../errors.ts'
-import type { ProviderId } from '../manager/contract.ts'
+import { CONNECTOR_IDS, type ProviderId } from './ids.ts'
+import { withClockSkew } from '../suite/clock-skew.ts'
 import type { ProviderProfile } from '../suite/profile-types.ts'
 import type { PackSpec } from '../world/types.ts'
 import { baselineConnector } from './baseline/index.ts'
@@ -34,7 +35,10 @@ const BUILT_IN: Readonly<Record<ProviderId, ConnectorRecord>> = {
 
 /** A record with what the registry derives from it, computed once. */
 export interface Connector extends ConnectorRecord {
-  /** The profile the suite runs: the record's profile with its pace scenarios and rotating setup. */
+  /**
+   * The profile the suite runs: the record's profile with its pace scenarios and rotating setup, and
+   * manager/source clock skew drawn for every generated org (src/suite/clock-skew.ts).
+   */
   suiteProfile: ProviderProfile
   /** The pack options the mock takes, from its quirk records. */
   mockOptions: readonly MockOption[]
@@ -53,19 +57,17 @@ function derive(record: ConnectorRecord): Connector {
   const { rotating: _profileRotating, paceScenarios: _profilePace, ...profile } = record.profile
   return {
     ...record,
-    suiteProfile: {
+    suiteProfile: withClockSkew({
       ...profile,
       provider: record.id,
       ...(record.rotating !== null ? { rotating: record.rotating } : {}),
       ...(record.paceScenarios.length > 0 ? { paceScenarios: record.paceScenarios } : {}),
-    },
+    }),
     mockOptions: mockOptionsOf(record),
   }
 }
 
-const connectors = new Map<ProviderId, Connector>(
-  (Object.keys(BUILT_IN) as ProviderId[]).map((id) => [id, derive(BUILT_IN[id])]),
-)
+const connectors = new Map<ProviderId, Connector>(CONNECTOR_IDS.map((id) => [id, derive(BUILT_IN[id])]))
 
 export function connector(id: ProviderId): Connector {
   const found = connectors.get(id)

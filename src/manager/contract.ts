@@ -4,8 +4,10 @@
  * Nothing in here may depend on mocks/: a user's manager sees only what a real product would see.
  */
 import type { Clock } from '../clock.ts'
+import type { ProviderId } from '../connectors/ids.ts'
 
-export type ProviderId = 'baseline' | 'jira' | 'slack' | 'salesforce' | 'google' | 'zendesk' | 'databricks'
+/** A built-in provider's id: derived from the one list of connectors (src/connectors/ids.ts). */
+export type { ProviderId }
 
 /** Why a teammate must click Connect. The oracle accepts `grant_invalid` wherever the source cannot tell expired from revoked. */
 export type ConnectReason =

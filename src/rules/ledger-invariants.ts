@@ -32,6 +32,7 @@ import { formatDuration } from '../clock.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import type { IoEvent, ProcRef, RunRef, TraceStep } from '../world/types.ts'
 import { formatProc, formatRun } from '../world/process-io.ts'
+import { defineTraceIndex, type TraceIndexes } from './trace-indexes.ts'
 
 /** A reuse leeway at least this long leaves a manager time to re-present a token after a missing refresh_token. */
 export const USABLE_LEEWAY_MS = 60_000
@@ -545,15 +546,11 @@ function describeLoss(link: Link): string {
   return `the store refused ${where}'s write of ${link.refreshToken ?? 'it'}`
 }
 
-const ledgers = new WeakMap<readonly TraceStep[], RotationLedger>()
+const ROTATION_LEDGER = defineTraceIndex('rotation ledger', () => new RotationLedger())
 
 /** The ledger over a trace, kept up to date incrementally (judgeTrace runs after every step). */
-export function rotationLedgerOf(trace: readonly TraceStep[]): RotationLedger {
-  let ledger = ledgers.get(trace)
-  if (!ledger) {
-    ledger = new RotationLedger()
-    ledgers.set(trace, ledger)
-  }
+export function rotationLedgerOf(trace: readonly TraceStep[], indexes: TraceIndexes): RotationLedger {
+  const ledger = indexes.of(ROTATION_LEDGER)
   ledger.follow(trace)
   return ledger
 }

@@ -3,6 +3,7 @@ import type { BlockedContact, ConnectReason, ProviderId } from '../manager/contr
 import type { CreateManager } from '../manager/contract.ts'
 import type { TriageRow, TriageVerdict } from '../triage.ts'
 import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
+import type { TraceIndexes } from './trace-indexes.ts'
 
 export type RuleId =
   | 'silent-refresh'
@@ -132,9 +133,15 @@ export interface RuleDefinition {
   judge?: (situation: Situation) => Expectation | undefined
   /**
    * Whole-trace judgement, for rules about the source's ledger or the manager's output rather than one
-   * step. Called after every step with the trace so far, so a violation is reported where it happens.
+   * step. Called after every step with the trace so far, so a violation is reported where it happens;
+   * `indexes` holds what the rule builds incrementally over this trace (owned by the run playing it).
    */
-  judgeTrace?: (trace: readonly TraceStep[], org: OrgSpec) => Violation[]
+  judgeTrace?: (trace: readonly TraceStep[], org: OrgSpec, indexes: TraceIndexes) => Violation[]
+  /**
+   * For a whole-trace rule: did it have something to say about this step (what `checks` counts)?
+   * Absent: every step is one check (rules over every request, log line or outcome).
+   */
+  judgesStep?: (step: TraceStep, org: OrgSpec) => boolean
   /**
    * A check of its own, outside the generated timelines (scripted horizons, interleaving exploration,
    * setup validation). Runs once per provider the rule applies to.

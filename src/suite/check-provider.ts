@@ -7,7 +7,7 @@ import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
 import {
   createSimulation,
-  eventFitsOrg,
+  fitEventToOrg,
   playAndJudge,
   replayTimeline,
   setupEvents,
@@ -28,10 +28,10 @@ import { RuleViolationError } from './violation-error.ts'
 class TimelineCommand implements fc.AsyncCommand<Simulation, Simulation> {
   constructor(readonly event: TimelineEvent) {}
   check(sim: Readonly<Simulation>): boolean {
-    return eventFitsOrg(sim.org, this.event)
+    return fitEventToOrg(sim.org, this.event) !== undefined
   }
   async run(sim: Simulation): Promise<void> {
-    await playAndJudge(sim, this.event)
+    await playAndJudge(sim, fitEventToOrg(sim.org, this.event)!)
   }
   toString(): string {
     return formatEvent(this.event)
@@ -179,7 +179,8 @@ export async function checkTimelines(
     }
 
     const [org, commands] = details.counterexample
-    const events = [...setupEvents(org), ...timelineOf(commands).filter((e) => eventFitsOrg(org, e))]
+    const fitted = timelineOf(commands).map((e) => fitEventToOrg(org, e))
+    const events = [...setupEvents(org), ...fitted.filter((e): e is TimelineEvent => e !== undefined)]
     const replay = await replayTimeline({
       org,
       createManager: options.createManager,

@@ -20,6 +20,7 @@ import type { CreateManager } from '../manager/contract.ts'
 import { settledOf } from '../manager/settling.ts'
 import { Oracle } from '../oracle/oracle.ts'
 import { rotationLedgerOf } from '../rules/ledger-invariants.ts'
+import { TraceIndexes } from '../rules/trace-indexes.ts'
 import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { createWorld, type World } from '../world/world.ts'
@@ -253,6 +254,8 @@ interface Played {
   violations: Violation[]
   checks: Map<RuleId, number>
   concurrent: boolean
+  /** The whole-trace rules' indexes over `trace` (coverage reads the rotation ledger again). */
+  indexes: TraceIndexes
 }
 
 export type CoverageKind =
@@ -266,7 +269,10 @@ export type CoverageKind =
   | 'retry_after'
 
 /** What kinds of trouble one played interleaving met. */
-export function coverageOf(trace: readonly TraceStep[]): Set<CoverageKind> {
+export function coverageOf(
+  trace: readonly TraceStep[],
+  indexes: TraceIndexes = new TraceIndexes(),
+): Set<CoverageKind> {
   const kinds = new Set<CoverageKind>()
   const procs = new Set<number>()
   const leasedBy = new Map<string, string>()
@@ -290,7 +296,7 @@ export function coverageOf(trace: readonly TraceStep[]): Set<CoverageKind> {
       kinds.add('lease_wait')
   }
   if (procs.size > 1) kinds.add('several_processes')
-  if (rotationLedgerOf(trace).reuses.some((r) => r.excused)) kinds.add('reuse_excused')
+  if (rotationLedgerOf(trace, indexes).reuses.some((r) => r.excused)) kinds.add('reuse_excused')
   return kinds
 }
 
@@ -353,17 +359,19 @@ async function playIn(
   act?: SchedulerAct,
 ): Promise<Played> {
   const oracle = new Oracle(scenario.org)
+  const indexes = new TraceIndexes()
   let concurrent = false
   for (const event of [...setupEvents(scenario.org), ...scenario.events]) {
     const step = await scheduler.waitFor(world.apply(event), act)
     concurrent ||= overlapped(step)
     const violations = oracle.judge(step, rules)
     for (const rule of rules)
-      if (rule.judgeTrace) violations.push(...rule.judgeTrace(world.trace, scenario.org))
-    if (violations.length > 0) return { trace: world.trace, violations, checks: new Map(), concurrent }
+      if (rule.judgeTrace) violations.push(...rule.judgeTrace(world.trace, scenario.org, indexes))
+    if (violations.length > 0)
+      return { trace: world.trace, violations, checks: new Map(), concurrent, indexes }
   }
   const checks = new Map(oracle.checks)
-  const presentations = rotationLedgerOf(world.trace)
+  const presentations = rotationLedgerOf(world.trace, indexes)
   for (const rule of rules) {
     if (rule.id === 'rotation-is-durable') {
       const refreshes = world.trace
@@ -372,7 +380,7 @@ async function playIn(
       checks.set(rule.id, (checks.get(rule.id) ?? 0) + refreshes + presentations.reuses.length)
     }
   }
-  return { trace: world.trace, violations: [], checks, concurrent }
+  return { trace: world.trace, violations: [], checks, concurrent, indexes }
 }
 
 /** Two runs of one step were in flight at once (one started before another ended). */
@@ -442,7 +450,7 @@ export async function exploreInterleavings(options: ExploreOptions): Promise<Exp
         throw new RuleViolationError(played.violations, played.trace[played.trace.length - 1]!)
       }
       if (played.concurrent) concurrentInterleavings++
-      for (const kind of coverageOf(played.trace)) coverage[kind]++
+      for (const kind of coverageOf(played.trace, played.indexes)) coverage[kind]++
       for (const [id, n] of played.checks) checks.set(id, (checks.get(id) ?? 0) + n)
     })
     const details = await fc.check(property, {

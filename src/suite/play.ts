@@ -1,5 +1,6 @@
 import type { CreateManager } from '../manager/contract.ts'
 import { Oracle } from '../oracle/oracle.ts'
+import { TraceIndexes } from '../rules/trace-indexes.ts'
 import type { RuleDefinition, Violation } from '../rules/types.ts'
 import { createWorld, type World } from '../world/world.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
@@ -11,6 +12,8 @@ export interface Simulation {
   world: World
   oracle: Oracle
   rules: readonly RuleDefinition[]
+  /** What the whole-trace rules build over this simulation's trace: owned by it, gone with it. */
+  indexes: TraceIndexes
 }
 
 export interface SimulationOptions {
@@ -26,7 +29,13 @@ export function createSimulation(options: SimulationOptions): Simulation {
     createManager: options.createManager,
     ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
   })
-  return { org: options.org, world, oracle: new Oracle(options.org), rules: options.rules }
+  return {
+    org: options.org,
+    world,
+    oracle: new Oracle(options.org),
+    rules: options.rules,
+    indexes: new TraceIndexes(),
+  }
 }
 
 /** Plays one event and judges it; throws RuleViolationError on the first broken rule. */
@@ -35,8 +44,9 @@ export async function playAndJudge(sim: Simulation, event: TimelineEvent): Promi
   const violations = sim.oracle.judge(step, sim.rules)
   for (const rule of sim.rules) {
     if (!rule.judgeTrace) continue
-    sim.oracle.checks.set(rule.id, (sim.oracle.checks.get(rule.id) ?? 0) + 1)
-    violations.push(...rule.judgeTrace(sim.world.trace, sim.org))
+    if (rule.judgesStep === undefined || rule.judgesStep(step, sim.org))
+      sim.oracle.checks.set(rule.id, (sim.oracle.checks.get(rule.id) ?? 0) + 1)
+    violations.push(...rule.judgeTrace(sim.world.trace, sim.org, sim.indexes))
   }
   if (violations.length > 0) throw new RuleViolationError(violations, step)
   return step
@@ -67,6 +77,46 @@ export function eventFitsOrg(org: OrgSpec, event: TimelineEvent): boolean {
     default:
       return teammates.has(event.teammate) && pack(event.pack) !== undefined
   }
+}
+
+/** A stable pick among `n` for a name (the same name always lands on the same member). */
+function pick(name: string, n: number): number {
+  let h = 0
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0
+  return Math.abs(h) % n
+}
+
+/**
+ * The event as this org can play it: generated timelines draw teammates and packs from the profile's
+ * whole cast, and an org uses part of it, so a teammate or pack the org lacks stands for one it has
+ * (always the same one). Without this, about a third of a generated timeline named someone absent and
+ * was dropped, and the disruptive events (revocations, secret rotations, resets) rarely met a run.
+ * A secret rotation or update stands for one of the org's custom packs. Undefined when the event
+ * still cannot happen here (a secret rotation in an org without a custom pack, ...).
+ */
+export function fitEventToOrg(org: OrgSpec, event: TimelineEvent): TimelineEvent | undefined {
+  const teammates = new Set(org.teammates)
+  const packs = new Set(org.packs.map((p) => p.id))
+  const teammate = (t: string) => (teammates.has(t) ? t : org.teammates[pick(t, org.teammates.length)]!)
+  const pack = (p: string) => (packs.has(p) ? p : org.packs[pick(p, org.packs.length)]!.id)
+  let fitted: TimelineEvent = event
+  if (event.type === 'concurrent_runs') {
+    fitted = {
+      ...event,
+      runs: event.runs.map((r) => ({ ...r, teammate: teammate(r.teammate), pack: pack(r.pack) })),
+    }
+  } else if ('teammate' in event) {
+    fitted = { ...event, teammate: teammate(event.teammate), pack: pack(event.pack) }
+  } else if (event.type === 'rotate_secret' || event.type === 'update_secret') {
+    // Only a custom app has a secret the org can rotate: stand for one of those.
+    const custom = org.packs.filter((p) => p.setup === 'custom').map((p) => p.id)
+    const own = custom.includes(event.pack) ? event.pack : custom[pick(event.pack, custom.length)]
+    if (own === undefined) return undefined
+    fitted = { ...event, pack: own }
+  } else if ('pack' in event) {
+    fitted = { ...event, pack: pack(event.pack) }
+  }
+  return eventFitsOrg(org, fitted) ? fitted : undefined
 }
 
 export interface ReplayResult {

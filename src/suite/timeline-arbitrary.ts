@@ -95,6 +95,14 @@ export function revokeEvent(teammates: readonly string[], pack: string): fc.Arbi
 }
 
 /**
+ * A client-secret rotation in the source, for profiles where custom apps (the only ones with a secret
+ * to rotate) are a minority of packs: extra weight keeps secret-mismatch-is-admin at 30+ checks.
+ */
+export function secretRotationEvent(pack: string): fc.Arbitrary<TimelineEvent> {
+  return fc.record({ type: fc.constant('rotate_secret' as const), pack: fc.constant(pack) })
+}
+
+/**
  * Timeline events drawn from the profile's cast. Runs and jumps in time dominate, as they do in real
  * life; the disruptive events (revoke, rotate, clear) are rarer so that their aftermath gets explored.
  */

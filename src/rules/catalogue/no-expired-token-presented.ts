@@ -1,5 +1,6 @@
 import { formatDuration } from '../../clock.ts'
 import type { TraceStep } from '../../world/types.ts'
+import { defineTraceIndex, type TraceIndexes } from '../trace-indexes.ts'
 import type { RuleDefinition, Violation } from '../types.ts'
 
 /**
@@ -20,15 +21,16 @@ interface ExpiryIndex {
   dead: Set<string>
   violations: Violation[]
 }
-const indexes = new WeakMap<readonly TraceStep[], ExpiryIndex>()
+const EXPIRY_INDEX = defineTraceIndex<ExpiryIndex>('announced expiries', () => ({
+  upTo: 0,
+  expiresAt: new Map(),
+  dead: new Set(),
+  violations: [],
+}))
 
 /** Every API call that presented an access token after the expiry the source announced for it. */
-export function expiredPresentations(trace: readonly TraceStep[]): Violation[] {
-  let index = indexes.get(trace)
-  if (!index) {
-    index = { upTo: 0, expiresAt: new Map(), dead: new Set(), violations: [] }
-    indexes.set(trace, index)
-  }
+export function expiredPresentations(trace: readonly TraceStep[], indexes: TraceIndexes): Violation[] {
+  const index = indexes.of(EXPIRY_INDEX)
   for (; index.upTo < trace.length; index.upTo++) {
     const step = trace[index.upTo]!
     for (const e of step.io ?? []) {
@@ -69,8 +71,8 @@ export const noExpiredTokenPresented: RuleDefinition = {
   source:
     'connectors.md, root cause 10 (clock skew / expiry arithmetic: refresh scheduled from a skewed clock or with the skew applied with the wrong sign; angular-oauth2-oidc#1135, workos/authkit-nextjs#470, spring-security#7511) and DESIGN.md section 4 (refresh within a margin of expiry, not only on a 401).',
   providers: 'all',
-  judgeTrace(trace) {
+  judgeTrace(trace, _org, indexes) {
     const last = trace[trace.length - 1]
-    return expiredPresentations(trace).filter((v) => v.stepIndex === last?.index)
+    return expiredPresentations(trace, indexes).filter((v) => v.stepIndex === last?.index)
   },
 }

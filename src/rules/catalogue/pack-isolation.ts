@@ -1,5 +1,6 @@
 import type { TraceStep } from '../../world/types.ts'
 import { healthy, OK, withTransient } from '../allowed.ts'
+import { defineTraceIndex, type TraceIndexes } from '../trace-indexes.ts'
 import type { RuleDefinition, Violation } from '../types.ts'
 
 /** Which pack's source issued each token label, built once per trace as steps are added. */
@@ -8,18 +9,18 @@ interface IssuedIndex {
   issuedBy: Map<string, string>
   violations: Violation[]
 }
-const indexes = new WeakMap<readonly TraceStep[], IssuedIndex>()
+const ISSUED_INDEX = defineTraceIndex<IssuedIndex>('issuing packs', () => ({
+  upTo: 0,
+  issuedBy: new Map(),
+  violations: [],
+}))
 
 /**
  * Every token presented to a pack's source (an access token to its API, a refresh token to its token
  * endpoint) that another pack's source issued. Tokens are harness labels, unique across the world.
  */
-export function crossPackPresentations(trace: readonly TraceStep[]): Violation[] {
-  let index = indexes.get(trace)
-  if (!index) {
-    index = { upTo: 0, issuedBy: new Map(), violations: [] }
-    indexes.set(trace, index)
-  }
+export function crossPackPresentations(trace: readonly TraceStep[], indexes: TraceIndexes): Violation[] {
+  const index = indexes.of(ISSUED_INDEX)
   for (; index.upTo < trace.length; index.upTo++) {
     const step = trace[index.upTo]!
     for (const e of step.io ?? []) {
@@ -68,9 +69,9 @@ export const packIsolation: RuleDefinition = {
       because: 'only another pack was revoked, reset, re-keyed or faulted; this pack is healthy',
     })
   },
-  judgeTrace(trace) {
+  judgeTrace(trace, _org, indexes) {
     // Report each cross-pack presentation once, at the step it happened (the newest step's only).
     const last = trace[trace.length - 1]
-    return crossPackPresentations(trace).filter((v) => v.stepIndex === last?.index)
+    return crossPackPresentations(trace, indexes).filter((v) => v.stepIndex === last?.index)
   },
 }

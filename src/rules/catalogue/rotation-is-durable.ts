@@ -40,8 +40,8 @@ export const rotationIsDurable: RuleDefinition = {
     }
     return undefined
   },
-  judgeTrace(trace): Violation[] {
-    return rotationLedgerOf(trace)
+  judgeTrace(trace, _org, indexes): Violation[] {
+    return rotationLedgerOf(trace, indexes)
       .reuses.filter((r) => !r.excused)
       .map((r) => ({
         rule: 'rotation-is-durable',

@@ -31,8 +31,8 @@ export const transientNeverPrompts: RuleDefinition = {
     }
   },
   /** Bounded retries honour the source's Retry-After: no process asks a token endpoint again before it allows. */
-  judgeTrace(trace): Violation[] {
-    return rotationLedgerOf(trace).retryAfterBreaches.map((b) => ({
+  judgeTrace(trace, _org, indexes): Violation[] {
+    return rotationLedgerOf(trace, indexes).retryAfterBreaches.map((b) => ({
       rule: 'transient-never-prompts',
       stepIndex: b.stepIndex,
       because: `${formatProc(b.proc)} asked ${b.pack}'s token endpoint again ${formatDuration(b.afterMs)} after it answered Retry-After ${formatDuration(b.retryAfterMs)} (retrying a 429 without waiting)`,

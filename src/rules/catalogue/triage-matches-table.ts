@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../clock.ts'
+import { DAY_MS, HOUR_MS } from '../../clock.ts'
 import type { CreateManager } from '../../manager/contract.ts'
 import type { OrgSpec, TimelineEvent } from '../../world/types.ts'
 import { TRIAGE_ROWS, type TriageReport, type TriageRow, triageTrace } from '../../triage.ts'
@@ -33,61 +33,126 @@ const forgetsAfterEveryRun =
     }
   }
 
-/** One scripted timeline per row of the troubleshooting page's "admin vs support" table. */
-const ROWS: TableRow[] = [
-  {
-    row: 'connect-resolves',
-    teammates: ['alice'],
-    custom: false,
-    events: (pack) => [
-      { type: 'connect', teammate: 'alice', pack },
-      { type: 'revoke', teammate: 'alice', pack, by: 'user' },
-      { type: 'run', teammate: 'alice', pack },
-      { type: 'connect', teammate: 'alice', pack },
-      { type: 'run', teammate: 'alice', pack },
-    ],
-  },
-  {
-    row: 'connect-fails',
-    teammates: ['alice'],
-    custom: true,
-    events: (pack) => [
-      { type: 'rotate_secret', pack },
-      { type: 'connect', teammate: 'alice', pack },
-    ],
-  },
-  {
-    row: 'many-teammates',
-    teammates: ['alice', 'bob', 'carol'],
-    custom: false,
-    events: (pack) => [
-      ...['alice', 'bob', 'carol'].map((t) => ({ type: 'connect' as const, teammate: t, pack })),
-      { type: 'fault', pack, endpoint: 'api', fault: { kind: 'http_error', status: 503 }, times: 3 },
-      ...['alice', 'bob', 'carol'].map((t) => ({ type: 'run' as const, teammate: t, pack })),
-    ],
-  },
-  {
-    row: 'prompted-every-time',
-    teammates: ['alice'],
-    custom: false,
-    product: forgetsAfterEveryRun,
-    events: (pack) => [
-      { type: 'connect', teammate: 'alice', pack },
-      ...[1, 2, 3].flatMap((): TimelineEvent[] => [
-        { type: 'run', teammate: 'alice', pack },
-        { type: 'advance', ms: DAY_MS },
-        { type: 'run', teammate: 'alice', pack },
-        { type: 'connect', teammate: 'alice', pack },
-      ]),
-    ],
-  },
-]
+const CAST = ['alice', 'bob', 'carol'] as const
+
+/** The first `n` of the cast: alice is the one the row is about, the others are bystanders. */
+const castOf = (n: number): string[] => CAST.slice(0, n)
+
+/** Bystanders connect and run once, quietly, before the row's trouble: they must not change the verdict. */
+const bystanders = (teammates: readonly string[], pack: string): TimelineEvent[] =>
+  teammates
+    .filter((t) => t !== 'alice')
+    .flatMap((t): TimelineEvent[] => [
+      { type: 'connect', teammate: t, pack },
+      { type: 'run', teammate: t, pack },
+    ])
+
+const gapEvents = (ms: number): TimelineEvent[] => (ms > 0 ? [{ type: 'advance', ms }] : [])
+
+/**
+ * Scripted timelines for each row of the troubleshooting page's "admin vs support" table, each row in
+ * several distinct situations (what ended the grant, who else is in the org, how long between steps,
+ * which 5xx, how many attempts), so the rule's pass says something about each row.
+ */
+function tableRows(): TableRow[] {
+  const rows: TableRow[] = []
+  // One prompt, fixed by one Connect: a revocation (by the user or an admin) or an admin reset.
+  const causes: Array<(pack: string) => TimelineEvent> = [
+    (pack) => ({ type: 'revoke', teammate: 'alice', pack, by: 'user' }),
+    (pack) => ({ type: 'revoke', teammate: 'alice', pack, by: 'admin' }),
+    (pack) => ({ type: 'clear_credentials', teammate: 'alice', pack }),
+  ]
+  for (const cause of causes)
+    for (const size of [1, 2, 3]) {
+      // An hour between the trouble and the run in the two-teammate org (each row costs a world).
+      const gap = size === 2 ? HOUR_MS : 0
+      const teammates = castOf(size)
+      rows.push({
+        row: 'connect-resolves',
+        teammates,
+        custom: false,
+        events: (pack) => [
+          { type: 'connect', teammate: 'alice', pack },
+          ...bystanders(teammates, pack),
+          cause(pack),
+          ...gapEvents(gap),
+          { type: 'run', teammate: 'alice', pack },
+          { type: 'connect', teammate: 'alice', pack },
+          { type: 'run', teammate: 'alice', pack },
+        ],
+      })
+    }
+  // Connect fails: the source no longer takes the secret the console holds.
+  for (const before of [false, true])
+    for (const attempts of [1, 2])
+      for (const gap of [0, HOUR_MS])
+        rows.push({
+          row: 'connect-fails',
+          teammates: ['alice'],
+          custom: true,
+          events: (pack) => [
+            ...(before
+              ? ([
+                  { type: 'connect', teammate: 'alice', pack },
+                  { type: 'run', teammate: 'alice', pack },
+                ] satisfies TimelineEvent[])
+              : []),
+            { type: 'rotate_secret', pack },
+            ...gapEvents(gap),
+            ...Array.from(
+              { length: attempts },
+              (): TimelineEvent => ({ type: 'connect', teammate: 'alice', pack }),
+            ),
+          ],
+        })
+  // Many teammates at once: the source's API erring for everyone.
+  for (const status of [500, 502, 503, 504])
+    for (const size of [2, 3]) {
+      const teammates = castOf(size)
+      rows.push({
+        row: 'many-teammates',
+        teammates,
+        custom: false,
+        events: (pack) => [
+          ...teammates.map((t): TimelineEvent => ({ type: 'connect', teammate: t, pack })),
+          { type: 'fault', pack, endpoint: 'api', fault: { kind: 'http_error', status }, times: size },
+          ...teammates.map((t): TimelineEvent => ({ type: 'run', teammate: t, pack })),
+        ],
+      })
+    }
+  // Prompted every time: a product that loses the credentials after each run.
+  for (const cycles of [2, 3])
+    for (const gap of [HOUR_MS, DAY_MS])
+      for (const size of [1, 2]) {
+        const teammates = castOf(size)
+        rows.push({
+          row: 'prompted-every-time',
+          teammates,
+          custom: false,
+          product: forgetsAfterEveryRun,
+          events: (pack) => [
+            { type: 'connect', teammate: 'alice', pack },
+            ...bystanders(teammates, pack),
+            ...Array.from({ length: cycles }).flatMap((): TimelineEvent[] => [
+              { type: 'run', teammate: 'alice', pack },
+              { type: 'advance', ms: gap },
+              { type: 'run', teammate: 'alice', pack },
+              { type: 'connect', teammate: 'alice', pack },
+            ]),
+          ],
+        })
+      }
+  return rows
+}
+
+const ROWS: readonly TableRow[] = tableRows()
 
 export type Triage = (trace: Parameters<typeof triageTrace>[0], org: OrgSpec) => TriageReport
 
 /**
  * The rule checks triage itself (a harness function) against the four rows of the page's table, each
- * played on the manager under test. `triage` is a parameter so a test can show the rule failing on a
+ * row in several situations (ROWS: 33 scripted timelines, one check each), played on the manager under
+ * test. `triage` is a parameter so a test can show the rule failing on a
  * broken triage.
  */
 export function createTriageMatchesTable(triage: Triage = triageTrace): RuleDefinition {

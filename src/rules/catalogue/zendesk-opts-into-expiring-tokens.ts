@@ -12,23 +12,27 @@ function legacyZendeskPacks(org: OrgSpec): Set<string> {
   )
 }
 
+/** The successful code exchanges a legacy Zendesk client answered in this step: what the rule judges. */
+function legacyCodeExchanges(step: TraceStep, org: OrgSpec): TraceStep['requests'] {
+  const legacy = legacyZendeskPacks(org)
+  if (legacy.size === 0) return []
+  return step.requests.filter(
+    (r) =>
+      legacy.has(r.pack) &&
+      r.endpoint === 'token' &&
+      r.grantType === 'authorization_code' &&
+      r.status >= 200 &&
+      r.status < 300,
+  )
+}
+
 /**
  * Every code exchange a legacy Zendesk client answered in this step that did not send `expires_in`:
  * the grant it created is a legacy one (no refresh token, no expiry), which Zendesk retires.
  */
 export function legacyGrantsCreated(step: TraceStep, org: OrgSpec): Violation[] {
-  const legacy = legacyZendeskPacks(org)
-  if (legacy.size === 0) return []
-  return step.requests
-    .filter(
-      (r) =>
-        legacy.has(r.pack) &&
-        r.endpoint === 'token' &&
-        r.grantType === 'authorization_code' &&
-        r.status >= 200 &&
-        r.status < 300 &&
-        r.params['expires_in'] === undefined,
-    )
+  return legacyCodeExchanges(step, org)
+    .filter((r) => r.params['expires_in'] === undefined)
     .map((r) => ({
       rule: 'zendesk-opts-into-expiring-tokens' as const,
       stepIndex: step.index,
@@ -55,4 +59,6 @@ export const zendeskOptsIntoExpiringTokens: RuleDefinition = {
     const last = trace[trace.length - 1]
     return last === undefined ? [] : legacyGrantsCreated(last, org)
   },
+  // A check is a Connect on a legacy client, not every step.
+  judgesStep: (step, org) => legacyCodeExchanges(step, org).length > 0,
 }

@@ -4,7 +4,7 @@
  * allowed ranges, with or without single-use refresh tokens (and then sometimes an absolute session
  * lifetime), and the mock's selectable shapes; durations around the access and refresh lifetimes.
  */
-import { revokeEvent } from '../timeline-arbitrary.ts'
+import { revokeEvent, secretRotationEvent } from '../timeline-arbitrary.ts'
 import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import {
@@ -191,6 +191,8 @@ export const databricksProfile: ProviderProfile = {
     { weight: 1, arbitrary: restartManager },
     // The default 7-day refresh TTL ends most grants before a revocation is judged.
     { weight: 1, arbitrary: revokeEvent(TEAMMATES, DATABRICKS_PACK.id) },
+    // Half the packs are custom apps: extra secret rotations keep secret-mismatch-is-admin at 30+ checks.
+    { weight: 1, arbitrary: secretRotationEvent(DATABRICKS_PACK.id) },
   ],
   paceScenarios: databricksPaceScenarios,
 }

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import type { PackSpec, TimelineEvent } from '../../world/types.ts'
 import type { PaceScenario, ProviderProfile } from '../profile-types.ts'
-import { revokeEvent } from '../timeline-arbitrary.ts'
+import { revokeEvent, secretRotationEvent } from '../timeline-arbitrary.ts'
 
 /** The same cast as the baseline profile (not imported: profiles.ts imports this file). */
 const TEAMMATES = ['alice', 'bob', 'carol'] as const
@@ -131,10 +131,13 @@ export const jiraProfile: ProviderProfile = {
     200 * DAY_MS,
     366 * DAY_MS,
   ],
-  // Jira grants mostly end by the fixed policy first: extra revocations keep revocation-prompts at 30+ checks.
+  // Jira grants mostly end by the fixed policy first: extra revocations keep revocation-prompts at 30+
+  // checks. Only custom apps have a secret to rotate, and an approval gate holds Connects back: extra
+  // secret rotations keep secret-mismatch-is-admin there too.
   extraEvents: [
     { weight: 1, arbitrary: approveApp },
     { weight: 2, arbitrary: revokeEvent(TEAMMATES, FIRST.id) },
+    { weight: 3, arbitrary: secretRotationEvent(FIRST.id) },
   ],
   paceScenarios: jiraPaceScenarios,
 }

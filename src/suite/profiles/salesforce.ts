@@ -10,6 +10,7 @@ import fc from 'fast-check'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../clock.ts'
 import type { PackSpec, TimelineEvent } from '../../world/types.ts'
 import type { PaceScenario, ProviderProfile } from '../profile-types.ts'
+import { secretRotationEvent } from '../timeline-arbitrary.ts'
 
 /** The same cast as the baseline profile (not imported: profiles.ts imports this file). */
 const TEAMMATES = ['alice', 'bob', 'carol'] as const
@@ -29,7 +30,8 @@ const salesforceOptions: fc.Arbitrary<Record<string, string | number | boolean>>
   .record({
     refreshPolicy: fc.oneof(
       { weight: 3, arbitrary: fc.constant(undefined) },
-      { weight: 4, arbitrary: fc.constantFrom(...REFRESH_POLICIES) },
+      // Most orgs get a policy that ends grants on a schedule, so expiry-prompts-once reaches 30+ checks.
+      { weight: 6, arbitrary: fc.constantFrom(...REFRESH_POLICIES) },
     ),
     idleTtlCap: fc.constantFrom(undefined, undefined, true),
     rtr: fc.constantFrom(undefined, true, false),
@@ -84,6 +86,8 @@ const extraEvents: ProviderProfile['extraEvents'] = [
     }) as fc.Arbitrary<TimelineEvent>,
   },
   { weight: 1, arbitrary: fc.constant({ type: 'restart_manager' as const }) },
+  // Half the packs are custom apps: extra secret rotations keep secret-mismatch-is-admin at 30+ checks.
+  { weight: 1, arbitrary: secretRotationEvent(SALESFORCE_PACK_ID) },
 ]
 
 const centralSalesforce: PackSpec = {
