@@ -33,6 +33,8 @@ export type LabErrorCode =
   | 'RULE_VIOLATED'
   // Code under test called process.exit (src/cli/isolation.ts); it becomes a load or manager error.
   | 'PROCESS_EXIT_CALLED'
+  // Planning a run probes each standalone check (src/suite/workers/plan.ts); never leaves the planner.
+  | 'PLAN_PROBE'
 
 /** How the CLI ends when an error with this code reaches it: 2 a user error, 3 an internal error. */
 const EXIT_CODE_BY_ERROR: Readonly<Record<LabErrorCode, 2 | 3>> = {
@@ -54,6 +56,7 @@ const EXIT_CODE_BY_ERROR: Readonly<Record<LabErrorCode, 2 | 3>> = {
   MANAGER_MISBEHAVED: 3,
   STORE_UNAVAILABLE: 3,
   RULE_VIOLATED: 3,
+  PLAN_PROBE: 3,
   PROCESS_EXIT_CALLED: 3,
 }
 

@@ -116,7 +116,7 @@ describe('scenario packs checked against their provider', () => {
         } as unknown as Parameters<typeof compileDefinition>[0],
         'typed.ts',
       ),
-    ).toThrow(/org\.packs\[0\]\.options\.tokenRotaton: slack: unknown pack option "tokenRotaton"/)
+    ).toThrow(/org\.packs\[0\]\.options\.tokenRotaton: slack pack option "tokenRotaton" is unknown/)
   })
 
   it('lists each provider its selectable options from the quirk records', () => {

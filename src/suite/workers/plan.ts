@@ -3,6 +3,7 @@
  * the interleaving explorations the rules ask for. Units have stable ids, so a shard can own a fixed
  * subset of them whatever runs where.
  */
+import { LabError } from '../../errors.ts'
 import type { CreateManager, ProviderId } from '../../manager/contract.ts'
 import type { RuleDefinition, RuleId, StandaloneResult } from '../../rules/types.ts'
 import { type ExploreOptions, explorationKey, type InterleavingContext } from '../interleavings.ts'
@@ -48,12 +49,17 @@ export type Unit =
   | { id: string; kind: 'interleavings'; key: string; index: number; job: Job }
   | { id: string; kind: 'quirk-check'; quirk: string; job: Job }
 
-class ExplorationRequested extends Error {
+/** The probe's stops (payload: the exploration asked for); caught in classifyStandalone, never further. */
+class ExplorationRequested extends LabError {
   constructor(readonly options: ExploreOptions) {
-    super('exploration requested')
+    super('PLAN_PROBE', 'exploration requested')
   }
 }
-class ManagerRequested extends Error {}
+class ManagerRequested extends LabError {
+  constructor() {
+    super('PLAN_PROBE', 'manager requested')
+  }
+}
 
 /**
  * Which kind of standalone check a rule has, found by calling it once with a manager factory and an
@@ -70,7 +76,7 @@ export async function classifyStandalone(
     ...context,
     createManager: () => {
       managerAsked = true
-      throw new ManagerRequested('probe')
+      throw new ManagerRequested()
     },
     explore: (options) => {
       throw new ExplorationRequested(options)
