@@ -93,7 +93,7 @@ async function measure(
 
 export async function run(opts: { trials: number; quick?: boolean }): Promise<BenchSection> {
   const cores = availableParallelism()
-  const trials = opts.quick ? 1 : Math.min(opts.trials, 3)
+  const trials = opts.quick ? 1 : Math.min(opts.trials, 2)
   const figures: BenchFigure[] = []
   if (!opts.quick) {
     figures.push(...(await measure('default run, 1 worker', ['--workers', '1'], trials, '<= 20')))

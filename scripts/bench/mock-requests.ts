@@ -8,16 +8,40 @@ import { HOUR_MS, startStopwatch } from '../../src/clock.ts'
 import type { ProviderId } from '../../src/manager/contract.ts'
 import { createManager } from '../../src/manager/reference-manager.ts'
 import { profileFor, profiledProviders } from '../../src/suite/profiles.ts'
-import type { TimelineEvent } from '../../src/world/types.ts'
+import type { OrgSpec, TimelineEvent } from '../../src/world/types.ts'
 import { createWorld } from '../../src/world/world.ts'
 import { figureOf, isMain, spread, yardstickMs } from './figures.ts'
 import type { BenchSection } from './section.ts'
 
-async function msPerMockRequest(provider: ProviderId, steps: number): Promise<number> {
+function orgOf(provider: ProviderId, seed: number): OrgSpec {
   const profile = profileFor(provider)
   if (!profile) throw new Error(`no profile for ${provider}`)
-  const [org] = fc.sample(profile.org, { seed: 1, numRuns: 1 })
+  const [org] = fc.sample(profile.org, { seed, numRuns: 1 })
   if (!org) throw new Error(`no org for ${provider}`)
+  return org
+}
+
+/**
+ * The org the figure is taken on: of the first few generated orgs, the one whose timeline makes the
+ * most requests. An org whose teammates cannot connect (a Salesforce app awaiting approval) makes two
+ * requests in a year, and would measure building a world, not answering a request.
+ */
+async function busiestOrg(provider: ProviderId): Promise<OrgSpec> {
+  let best: { org: OrgSpec; requests: number } | undefined
+  for (let seed = 1; seed <= 5; seed++) {
+    const org = orgOf(provider, seed)
+    const { requests } = await play(org, 5)
+    if (!best || requests > best.requests) best = { org, requests }
+  }
+  return (best as { org: OrgSpec }).org
+}
+
+async function msPerMockRequest(org: OrgSpec, steps: number): Promise<number> {
+  const { ms, requests } = await play(org, steps)
+  return ms / Math.max(1, requests)
+}
+
+async function play(org: OrgSpec, steps: number): Promise<{ ms: number; requests: number }> {
   const world = createWorld({ org, createManager })
   const events: TimelineEvent[] = org.packs.flatMap((p) =>
     org.teammates.map((t): TimelineEvent => ({ type: 'connect', teammate: t, pack: p.id })),
@@ -32,24 +56,24 @@ async function msPerMockRequest(provider: ProviderId, steps: number): Promise<nu
   const ms = elapsed()
   const requests = world.trace.reduce((n, s) => n + s.requests.length, 0)
   await world.close()
-  return ms / Math.max(1, requests)
+  return { ms, requests }
 }
 
 export async function run(opts: { trials: number; quick?: boolean }): Promise<BenchSection> {
   // Warm-up: the JIT, module loading and the yardstick's own first calls.
   await yardstickMs(1000)
-  await msPerMockRequest('baseline', 5)
+  await play(orgOf('baseline', 1), 5)
   const sticks: number[] = []
   const figures = []
   for (const provider of profiledProviders()) {
     const ratios: number[] = []
     const ms: number[] = []
-    // Each provider's own warm-up: its mock's code paths are cold until it has answered once.
-    await msPerMockRequest(provider, 5)
+    // Choosing the org is also the provider's warm-up: its mock's code paths are cold until it has answered.
+    const org = await busiestOrg(provider)
     for (let k = 0; k < opts.trials; k++) {
       const stick = await yardstickMs(opts.quick ? 1000 : 3000)
       sticks.push(stick)
-      const cost = await msPerMockRequest(provider, opts.quick ? 10 : 40)
+      const cost = await msPerMockRequest(org, opts.quick ? 10 : 40)
       ms.push(cost * 1000)
       ratios.push(cost / stick)
     }

@@ -11,7 +11,7 @@ import type { BenchFigure, BenchSection } from './section.ts'
 export async function run(opts: { trials: number; quick?: boolean }): Promise<BenchSection> {
   const figures: BenchFigure[] = []
   const notes: string[] = []
-  const trials = opts.quick ? 1 : Math.min(opts.trials, 3)
+  const trials = opts.quick ? 1 : Math.min(opts.trials, 2)
   for (const mutant of opts.quick ? MUTANTS.slice(0, 3) : MUTANTS) {
     const seconds: number[] = []
     let caught = false
