@@ -64,27 +64,41 @@ export interface SecretSet {
   clear(): void
 }
 
+/** Values at least this long are indexed by their last TAIL characters; shorter ones are looked up whole. */
+const TAIL = 8
+
 export function createSecretSet(): SecretSet {
   const values = new Set<string>()
-  /** First MIN_SECRET characters -> the values starting with them, longest first. */
-  const index = new Map<string, string[]>()
+  /**
+   * Last TAIL characters -> the values ending with them. Keyed on the end, not the start: minted
+   * tokens share their start (`at_r.`, a JWT's `eyJhbGciOi…` header), so a start index puts every
+   * token in one bucket, while the ends of random tokens spread out.
+   */
+  const byTail = new Map<string, string[]>()
+  /** Values of MIN_SECRET to TAIL - 1 characters, matched whole. */
+  const short = new Set<string>()
   const remember = (value: string): void => {
     if (value.length < MIN_SECRET || values.has(value) || VOCABULARY.has(value.toLowerCase())) return
     values.add(value)
-    const head = value.slice(0, MIN_SECRET)
-    const bucket = index.get(head)
-    if (!bucket) index.set(head, [value])
-    else {
-      bucket.push(value)
-      bucket.sort((a, b) => b.length - a.length)
+    if (value.length < TAIL) {
+      short.add(value)
+      return
     }
+    const tail = value.slice(-TAIL)
+    const bucket = byTail.get(tail)
+    if (bucket) bucket.push(value)
+    else byTail.set(tail, [value])
   }
   const unremember = (value: string): void => {
     if (!values.delete(value)) return
-    const head = value.slice(0, MIN_SECRET)
-    const bucket = index.get(head)?.filter((v) => v !== value)
-    if (bucket === undefined || bucket.length === 0) index.delete(head)
-    else index.set(head, bucket)
+    if (value.length < TAIL) {
+      short.delete(value)
+      return
+    }
+    const tail = value.slice(-TAIL)
+    const bucket = byTail.get(tail)?.filter((v) => v !== value)
+    if (bucket === undefined || bucket.length === 0) byTail.delete(tail)
+    else byTail.set(tail, bucket)
   }
   const formsOf = (value: string): Set<string> => {
     const pieces = new Set<string>([value])
@@ -95,6 +109,22 @@ export function createSecretSet(): SecretSet {
     const forms = new Set<string>()
     for (const piece of pieces) for (const variant of secretVariants(piece)) forms.add(variant)
     return forms
+  }
+  /** Every [start, end) where a known value occurs, found by where it ends: cost grows with the text. */
+  const occurrences = (text: string): Array<[number, number]> => {
+    const found: Array<[number, number]> = []
+    for (let end = MIN_SECRET; end <= text.length; end++) {
+      if (short.size > 0)
+        for (let n = MIN_SECRET; n < TAIL && n <= end; n++)
+          if (short.has(text.slice(end - n, end))) found.push([end - n, end])
+      if (end < TAIL) continue
+      const bucket = byTail.get(text.slice(end - TAIL, end))
+      if (bucket === undefined) continue
+      for (const value of bucket)
+        if (value.length <= end && text.startsWith(value, end - value.length))
+          found.push([end - value.length, end])
+    }
+    return found
   }
   return {
     add(value) {
@@ -111,26 +141,25 @@ export function createSecretSet(): SecretSet {
     },
     redact(text) {
       if (values.size === 0 || text.length < MIN_SECRET) return text
+      if (values.has(text)) return REDACTED
+      const found = occurrences(text)
+      if (found.length === 0) return text
+      // Overlapping occurrences (a value and its own piece) are redacted as one span.
+      found.sort((x, y) => x[0] - y[0] || y[1] - x[1])
       let out = ''
       let copied = 0
-      let i = 0
-      while (i <= text.length - MIN_SECRET) {
-        const bucket = index.get(text.slice(i, i + MIN_SECRET))
-        const found = bucket?.find((value) => text.startsWith(value, i))
-        if (found === undefined) {
-          i++
-          continue
-        }
-        out += text.slice(copied, i) + REDACTED
-        i += found.length
-        copied = i
+      for (const [start, end] of found) {
+        if (end <= copied) continue
+        if (start >= copied) out += text.slice(copied, start) + REDACTED
+        copied = end
       }
-      return copied === 0 ? text : out + text.slice(copied)
+      return out + text.slice(copied)
     },
     size: () => values.size,
     clear() {
       values.clear()
-      index.clear()
+      byTail.clear()
+      short.clear()
     },
   }
 }
