@@ -1,7 +1,7 @@
 /** Small helpers the bench sections share: medians of trials, the bare yardstick, the Markdown table. */
 import { Hono } from 'hono'
 import { startStopwatch } from '../../src/clock.ts'
-import { type BenchFigure, type BenchSection, isMain, median } from './section.ts'
+import { type BenchFigure, type BenchSection, figure, isMain, median } from './section.ts'
 
 export interface Spread {
   median: number
@@ -15,16 +15,16 @@ export function spread(xs: readonly number[]): Spread {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }
 }
 
-/** A figure from trials; `target` is "<= N" or ">= N" and decides `met` from the median. */
+/** section.ts's `figure`, with `met` decided from the median when `target` is "<= N" or ">= N". */
 export function figureOf(
   name: string,
   unit: string,
   trials: readonly number[],
   extra: { yardstick?: string; ratio?: number; target?: string } = {},
 ): BenchFigure {
-  const s = spread(trials)
-  const met = extra.target === undefined ? undefined : meets(s.median, extra.target)
-  return { name, unit, ...s, ...extra, ...(met === undefined ? {} : { met }) }
+  const built = figure(name, trials, unit, extra)
+  const met = extra.target === undefined ? undefined : meets(built.median, extra.target)
+  return met === undefined ? built : { ...built, met }
 }
 
 export function meets(value: number, target: string): boolean | undefined {

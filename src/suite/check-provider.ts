@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { startStopwatch } from '../clock.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
-import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
+import type { TimelineEvent } from '../world/types.ts'
 import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
 import {
@@ -75,8 +75,6 @@ export interface ProviderCheckOptions {
   /** Scheduled interleavings for the rules that explore them (see StandaloneContext). */
   interleavings?: number
   onRun?: () => void
-  /** Every generated timeline's trace, once played (quirk coverage reads them). */
-  onTrace?: (trace: readonly TraceStep[], org: OrgSpec) => void
 }
 
 export { setupEvents } from './play.ts'
@@ -133,7 +131,6 @@ export async function checkTimelines(
         } finally {
           await sim.world.close()
           for (const [id, n] of sim.oracle.checks) checks.set(id, (checks.get(id) ?? 0) + n)
-          options.onTrace?.(sim.world.trace, org)
         }
       },
     )

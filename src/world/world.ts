@@ -78,8 +78,11 @@ export class World {
   private readonly nextTick = new Map<number, number>()
   private readonly startMs: number
   readonly org: OrgSpec
-  /** Per pack: the token families teammates' other devices hold (other_devices); never held by the manager (HeldGrants), so never its grant. */
-  private readonly otherDeviceFamilies = new Map<string, Set<string>>()
+  /**
+   * Per pack: sign-ins on teammates' other devices so far (other_devices), which number the next one.
+   * Their families are never the manager's (HeldGrants only learns from its own processes).
+   */
+  private readonly otherDeviceSignIns = new Map<string, number>()
 
   constructor(private readonly options: WorldOptions) {
     validateOrg(options.org)
@@ -463,7 +466,7 @@ export class World {
     const client = providerClient(pack.spec.provider)
     // The other device is the same app: it holds the secret the source accepts now.
     const descriptor: PackDescriptor = { ...pack.descriptor, clientSecret: pack.sourceSecret }
-    const n = (this.otherDeviceFamilies.get(packId)?.size ?? 0) + 1
+    const n = (this.otherDeviceSignIns.get(packId) ?? 0) + 1
     const verifier = `other-device-${n}-${'v'.repeat(43)}`
     const challenge = createHash('sha256').update(verifier).digest('base64url')
     const url = new URL(
@@ -487,12 +490,9 @@ export class World {
     })
     const exchanged = await this.fetch(request.url, request.init)
     await exchanged.body?.cancel()
-    const family = pack.mock.control.ledgerSince(mark).find((e) => e.type === 'code_exchanged')
-    if (!family || family.type !== 'code_exchanged')
+    if (!pack.mock.control.ledgerSince(mark).some((e) => e.type === 'code_exchanged'))
       throw refused(`the code exchange answered ${exchanged.status}`)
-    const others = this.otherDeviceFamilies.get(packId) ?? new Set<string>()
-    others.add(family.familyId)
-    this.otherDeviceFamilies.set(packId, others)
+    this.otherDeviceSignIns.set(packId, n)
   }
 
   private async indexing(packId: string, action: 'connect' | 'disconnect' | 'revoke'): Promise<void> {
