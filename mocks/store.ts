@@ -19,7 +19,23 @@ import type { ConsentDecision, GrantEndCause, LedgerEvent, TokenPolicy } from '.
 
 export type TokenKind = 'access' | 'refresh'
 
+/**
+ * @mswjs/data names each Database by an md5 of a `new Error().stack` frame. Under source maps (tsx)
+ * that stack costs more than the rest of building a store, and the in-process suite builds one per
+ * world, so the stack is built empty: the name then rests on the Database's invocation counter alone,
+ * which still tells sibling databases apart (nothing here syncs databases by name).
+ */
 function createDatabase() {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return defineDatabase()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
+function defineDatabase() {
   return factory({
     client: {
       clientId: primaryKey(String),

@@ -220,6 +220,14 @@ export interface MockRuntimeOptions {
    * the `tokenRetention` before it. Serve sets this so that memory stays flat (docs/SERVE.md).
    */
   tokenRetention?: number
+  /**
+   * How long the mock's app lives, which picks its router. `world` (default): one simulated world of
+   * a few dozen requests, so routes are matched by a router with no build step (Hono's
+   * PatternRouter); the default router's matcher compile on the first request was a visible share of
+   * the suite's profile. `server` (serve): many requests, so Hono's default router compiles once and
+   * then matches fastest.
+   */
+  lifetime?: 'world' | 'server'
 }
 
 export interface MockOptions extends MockRuntimeOptions {

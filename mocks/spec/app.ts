@@ -6,6 +6,7 @@
  * Middleware order matters: recording (outermost, so it sees everything) -> body guard -> faults
  * (after the guard, so fault matching can read grant_type from a body that is known to be sane).
  */
+import { PatternRouter } from 'hono/router/pattern-router'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Clock } from '../../src/clock.ts'
@@ -38,6 +39,8 @@ export interface SpecAppOptions {
   recorder: RequestRecorder
   clock: Clock
   maxBodyBytes: number
+  /** See MockRuntimeOptions.lifetime. */
+  lifetime: 'world' | 'server'
   /** Body formats the token and revocation endpoints accept (Atlassian takes JSON). */
   tokenBodyFormats: readonly BodyFormat[]
   /** The grant a token request without grant_type means (Slack: a code exchange when `code` is sent). */
@@ -90,7 +93,7 @@ export function buildMetadata(
 export function createSpecApp(options: SpecAppOptions): Hono {
   const { paths, dialect, core } = options
   const realm = options.realm ?? options.provider
-  const app = new Hono()
+  const app = options.lifetime === 'server' ? new Hono() : new Hono({ router: new PatternRouter() })
 
   const oauthEndpoint = (c: Context): 'token' | 'revoke' | 'other' => {
     const endpoint = requestState(c).endpoint

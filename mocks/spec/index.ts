@@ -197,6 +197,7 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     recorder,
     clock,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    lifetime: options.lifetime ?? 'world',
     tokenBodyFormats: options.tokenBodyFormats ?? ['form'],
     ...(options.inferGrantType ? { inferGrantType: options.inferGrantType } : {}),
     ...(options.onTokenBody ? { onTokenBody: options.onTokenBody } : {}),

@@ -62,6 +62,26 @@ describe('createMemoryCredentialStore', () => {
     expect((await store.get('k'))?.credential.extras).toEqual({ token_type: 'Bearer' })
   })
 
+  it('copies what is not plain data as structuredClone does, and refuses what it refuses', async () => {
+    const store = createMemoryCredentialStore()
+    // A manager may keep more than the contract names: a Date, a Map, a cycle.
+    const odd = { ...cred('a'), at: new Date(5), seen: new Map([['x', 1]]) } as StoredCredential & {
+      at: Date
+      seen: Map<string, number>
+      self?: unknown
+    }
+    odd.self = odd
+    await store.compareAndSet('k', 0, odd)
+    const out = (await store.get('k'))?.credential as typeof odd
+    expect(out.at).toBeInstanceOf(Date)
+    expect(out.at.getTime()).toBe(5)
+    expect(out.seen.get('x')).toBe(1)
+    expect(out.self).toBe(out)
+    expect(out).not.toBe(odd)
+    const withFunction = { ...cred('b'), f: () => 1 } as StoredCredential
+    await expect(store.compareAndSet('j', 0, withFunction)).rejects.toThrow(/could not be cloned/)
+  })
+
   it('keeps keys independent', async () => {
     const store = createMemoryCredentialStore()
     await store.compareAndSet('a', 0, cred('1'))

@@ -10,9 +10,40 @@ interface Row {
   credential: StoredCredential | undefined
 }
 
+/** Thrown inside `copyPlain` when a value is not plain JSON-like data; never escapes this module. */
+const NOT_PLAIN = Symbol('not plain')
+
+/**
+ * A deep copy of plain data (primitives, arrays, plain objects), as structuredClone would make it.
+ * Credentials are such data, and structuredClone's serialize-deserialize round trip was a visible
+ * share of the suite's profile (a store read or write per IO point).
+ */
+function copyPlain(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'function' || typeof value === 'symbol') throw NOT_PLAIN
+    return value
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = []
+    for (let i = 0; i < value.length; i++) out.push(copyPlain(value[i]))
+    return out
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) out[key] = copyPlain((value as Record<string, unknown>)[key])
+  return out
+}
+
 function copyCredential(credential: StoredCredential): StoredCredential {
   // Callers must never hold a reference into the store: a mutated object would be a write that skipped CAS.
-  return structuredClone(credential)
+  try {
+    return copyPlain(credential) as StoredCredential
+  } catch (error) {
+    // Anything else (a Date, a Map, a cycle, a function) gets structuredClone's own copy or its own error.
+    if (error !== NOT_PLAIN && !(error instanceof RangeError)) throw error
+    return structuredClone(credential)
+  }
 }
 
 /**

@@ -127,6 +127,7 @@ async function buildMock(
       ...(section.policy === undefined ? {} : { policy: section.policy }),
       ...(section.approvalRequired ? { approvalRequired: true } : {}),
       runtime: {
+        lifetime: 'server',
         signing,
         requestLogSize:
           options.requestLogSize ?? options.config?.config.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE,
