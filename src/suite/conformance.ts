@@ -320,7 +320,7 @@ function reportOf(
 function runnerFor(options: ConformanceOptions, units: number): JobRunner {
   const workers = options.workers ?? 1
   if (workers > 1 && units > workers && options.managerSource)
-    return createThreadRunner(workers, options.managerSource)
+    return createThreadRunner(workers, options.managerSource, options.createManager)
   return createInlineRunner(options.createManager)
 }
 

@@ -17,8 +17,11 @@ function failureOf(error: unknown): WorkerFailure {
   return { message: String(error) }
 }
 
-port.on('message', async (message: ToWorker) => {
-  const send = (reply: FromWorker) => port.postMessage(reply)
+/** Jobs play one after another even when the pool sends the next one early: a job's quirk counts are this thread's. */
+let queue: Promise<void> = Promise.resolve()
+
+async function play(message: ToWorker): Promise<void> {
+  const send = (reply: FromWorker) => port?.postMessage(reply)
   try {
     manager ??= managerFrom(source)
     const result = await runJob(message.job, await manager, () => send({ type: 'run', id: message.id }))
@@ -26,4 +29,8 @@ port.on('message', async (message: ToWorker) => {
   } catch (error) {
     send({ type: 'failed', id: message.id, failure: failureOf(error) })
   }
+}
+
+port.on('message', (message: ToWorker) => {
+  queue = queue.then(() => play(message))
 })
