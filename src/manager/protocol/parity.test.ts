@@ -20,8 +20,16 @@ const SHIM = 'node --import tsx examples/protocol-shim/shim.ts'
 const RULES: RuleId[] = ['silent-refresh', 'revocation-prompts', 'connect-resolves', 'admin-reset']
 
 let shim: ProtocolManager
+/** `settle` questions the harness asked the shim (its deterministic answer replaces silence). */
+let settles = 0
 beforeAll(async () => {
-  shim = await startProtocolManager({ command: SHIM, cwd: ROOT })
+  shim = await startProtocolManager({
+    command: SHIM,
+    cwd: ROOT,
+    tap: (direction, message) => {
+      if (direction === 'to-manager' && (message as { method?: unknown }).method === 'settle') settles++
+    },
+  })
 }, 60_000)
 afterAll(async () => {
   await shim?.close()
@@ -63,12 +71,15 @@ describe('protocol parity with the in-process reference manager', () => {
       createManager: reference,
       managerLabel: 'reference',
     })
+    const asked = settles
     const overProtocol = await runConformance({
       ...options,
       createManager: shim.createManager,
       managerLabel: 'shim',
     })
     expect(rows(overProtocol)).toEqual(rows(inProcess))
+    // Runs of one process blocked on each other's single-flight: the shim's answer settled them.
+    expect(settles).toBeGreaterThan(asked)
     expect(rows(inProcess).map((r) => [r.id, r.runs > 0 && r.checks > 0])).toEqual([
       ['rotation-is-durable', true],
       ['transient-never-prompts', true],
