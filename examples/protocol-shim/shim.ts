@@ -18,6 +18,7 @@ import type {
   StoredCredential,
   TokenManager,
 } from '../../src/manager/contract.ts'
+import { yieldToEventLoop } from '../../src/clock.ts'
 import { NOW_HEADER } from '../../src/manager/protocol/gateway.ts'
 import { type Json, PROTOCOL_VERSION, RpcPeer } from '../../src/manager/protocol/rpc.ts'
 
@@ -43,8 +44,12 @@ const mod = await load()
 interface Served {
   manager: TokenManager
   now: number
+  /** HTTP requests sent and not yet read to the end (the `settle` answer). */
+  inFlight: number
 }
 const instances = new Map<string, Served>()
+/** Statuses whose Response cannot carry a body. */
+const NULL_BODY = new Set([101, 204, 205, 304])
 type Params = Record<string, unknown>
 
 const peer: RpcPeer = new RpcPeer(
@@ -65,7 +70,7 @@ async function callback(served: Served, instance: string, method: string, params
 }
 
 function createInstance(instance: string, packs: PackDescriptor[], now: number): Served {
-  const served = { now } as Served
+  const served = { now, inFlight: 0 } as Served
   const store: CredentialStore = {
     get: async (key) =>
       ((await callback(served, instance, 'store.get', { key }))['row'] ?? undefined) as never,
@@ -81,11 +86,22 @@ function createInstance(instance: string, packs: PackDescriptor[], now: number):
   }
   served.manager = mod.createManager({
     // Every gateway answer carries the instance's virtual time: the round trip's time is seen, as in process.
+    // The body is read here, so "in flight" ends when the answer is wholly in this process.
     fetch: async (input, init) => {
-      const response = await fetch(input, init)
-      const now = Number(response.headers.get(NOW_HEADER) ?? Number.NaN)
-      if (Number.isFinite(now)) served.now = Math.max(served.now, now)
-      return response
+      served.inFlight++
+      try {
+        const response = await fetch(input, init)
+        const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer()
+        const now = Number(response.headers.get(NOW_HEADER) ?? Number.NaN)
+        if (Number.isFinite(now)) served.now = Math.max(served.now, now)
+        return new Response(body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        })
+      } finally {
+        served.inFlight--
+      }
     },
     clock: {
       now: () => served.now,
@@ -99,7 +115,14 @@ function createInstance(instance: string, packs: PackDescriptor[], now: number):
 
 async function handle(method: string, params: Params): Promise<Json> {
   if (method === 'initialize')
-    return { protocolVersion: PROTOCOL_VERSION, manager: { name: 'reconnect-lab shim' } }
+    return { protocolVersion: PROTOCOL_VERSION, manager: { name: 'reconnect-lab shim' }, settle: true }
+  if (method === 'settle') {
+    // One thread: once the event loop comes round, every call is answered or waits (on the harness,
+    // on an HTTP answer, or on another call). Two turns, so work queued by the first has run too.
+    await yieldToEventLoop()
+    await yieldToEventLoop()
+    return { inFlight: Object.fromEntries([...instances].map(([id, s]) => [id, s.inFlight])) }
+  }
   if (method === 'shutdown') process.exit(0)
   const instance = params['instance'] as string
   if (method === 'create') {

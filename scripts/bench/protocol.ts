@@ -17,7 +17,10 @@ import type { CreateManager } from '../../src/manager/contract.ts'
 import { startProtocolManager } from '../../src/manager/protocol/protocol-manager.ts'
 import { createManager as reference } from '../../src/manager/reference-manager.ts'
 import type { RuleId } from '../../src/rules/types.ts'
+import { ruleById } from '../../src/rules/catalogue/index.ts'
 import { runConformance } from '../../src/suite/conformance.ts'
+import { exploreInterleavings } from '../../src/suite/interleavings.ts'
+import { profileFor } from '../../src/suite/profiles.ts'
 import { createWorld } from '../../src/world/world.ts'
 import type { BenchFigure, BenchSection } from './section.ts'
 
@@ -56,6 +59,20 @@ async function wholeRun(createManager: CreateManager, seed: number, runs: number
   return elapsed()
 }
 
+/** Scheduled interleavings of the two interleaving rules on baseline (every decision waits for the manager to settle). */
+async function interleavings(createManager: CreateManager, seed: number, runs: number): Promise<number> {
+  const elapsed = startStopwatch()
+  await exploreInterleavings({
+    profile: profileFor('baseline')!,
+    createManager,
+    rules: [ruleById('rotation-is-durable'), ruleById('transient-never-prompts')],
+    seed,
+    runs,
+    setup: 'rotating',
+  })
+  return elapsed()
+}
+
 /** Milliseconds per `run` of one connected teammate, over `n` runs 2 h apart (each refreshes). */
 async function perRun(createManager: CreateManager, n: number): Promise<number> {
   const world = createWorld({
@@ -79,6 +96,7 @@ export async function run(opts: { trials: number; quick?: boolean }): Promise<Be
   const runs = opts.quick ? 5 : 30
   const requests = opts.quick ? 20 : 100
   const starts = opts.quick ? 2 : 5
+  const explored = opts.quick ? 20 : 100
   const shim = await startProtocolManager({ command: SHIM, cwd: ROOT })
   try {
     await wholeRun(shim.createManager, 1, 2) // warm-up: module loading, JIT, keep-alive connections
@@ -86,6 +104,9 @@ export async function run(opts: { trials: number; quick?: boolean }): Promise<Be
     const inProcess: number[] = []
     const overProtocol: number[] = []
     const ratios: number[] = []
+    const exploredIn: number[] = []
+    const exploredOut: number[] = []
+    const exploredRatios: number[] = []
     const runIn: number[] = []
     const runOut: number[] = []
     const instance: number[] = []
@@ -96,6 +117,11 @@ export async function run(opts: { trials: number; quick?: boolean }): Promise<Be
       inProcess.push(a)
       overProtocol.push(b)
       ratios.push(b / a)
+      const c = await interleavings(reference, 1 + k, explored)
+      const d = await interleavings(shim.createManager, 1 + k, explored)
+      exploredIn.push(c)
+      exploredOut.push(d)
+      exploredRatios.push(d / c)
       runIn.push(await perRun(reference, requests))
       runOut.push(await perRun(shim.createManager, requests))
       // An instance inside the long-lived process: create, one call, dispose.
@@ -118,6 +144,15 @@ export async function run(opts: { trials: number; quick?: boolean }): Promise<Be
           ratio: median(ratios),
           target: '<= 3x',
           met: median(ratios) <= 3,
+        }),
+        figure(
+          `${explored} scheduled interleavings in process (baseline, 2 interleaving rules)`,
+          exploredIn,
+          'ms',
+        ),
+        figure('the same interleavings over the protocol', exploredOut, 'ms', {
+          yardstick: 'scheduled interleavings in process',
+          ratio: median(exploredRatios),
         }),
         figure('one run in process', runIn, 'ms'),
         figure('one run over the protocol', runOut, 'ms', {

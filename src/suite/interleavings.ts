@@ -326,24 +326,25 @@ async function play(
       return scheduler.schedule(Promise.resolve(), label).then(() => undefined)
     },
   })
-  // A manager in another process: before each decision, wait until it has nothing in motion, so the
-  // pending IO points are the world's, and order what arrived together by the world's labels.
+  // Before each decision, wait until the manager has nothing in motion, so the pending IO points are
+  // the world's, then order what became pending together by the world's labels. In process, that is
+  // one turn of the event loop (its work is promises); a manager in another process says when it has
+  // settled (settledOf). Both take the same decisions, so the same choices give the same
+  // interleaving in process and over the protocol (parity.test.ts).
   const settled = settledOf(createManager)
-  const act: SchedulerAct | undefined = settled
-    ? async (release) => {
-        // A replay waits longer for a silent process than the exploration: it must reproduce exactly.
-        // Harness-side work (reading a request body, queueing for a mock) also takes event-loop
-        // turns before it reaches its IO point: settle until the pending set stops growing.
-        for (let round = 0; round < 20; round++) {
-          const before = pendingCount()
-          await settled(attributeRuns ? REPLAY_SETTLE_SILENCE_MS : undefined)
-          await yieldToEventLoop()
-          if (pendingCount() === before) break
-        }
-        sortArrivals()
-        return release()
-      }
-    : undefined
+  const act: SchedulerAct = async (release) => {
+    // A replay waits longer for a silent process than the exploration: it must reproduce exactly.
+    // Harness-side work (reading a request body, queueing for a mock) also takes event-loop
+    // turns before it reaches its IO point: settle until the pending set stops growing.
+    for (let round = 0; round < 20; round++) {
+      const before = pendingCount()
+      if (settled) await settled(attributeRuns ? REPLAY_SETTLE_SILENCE_MS : undefined)
+      await yieldToEventLoop()
+      if (pendingCount() === before) break
+    }
+    sortArrivals()
+    return release()
+  }
   try {
     return await playIn(world, scheduler, scenario, rules, act)
   } finally {
@@ -356,7 +357,7 @@ async function playIn(
   scheduler: fc.Scheduler,
   scenario: InterleavingScenario,
   rules: readonly RuleDefinition[],
-  act?: SchedulerAct,
+  act: SchedulerAct,
 ): Promise<Played> {
   const oracle = new Oracle(scenario.org)
   const indexes = new TraceIndexes()

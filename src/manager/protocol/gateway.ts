@@ -17,6 +17,8 @@ export interface Gateway {
   /** Routes `instance`'s requests to `fetch` until `drop(instance)`. */
   attach(instance: string, fetch: typeof globalThis.fetch): void
   drop(instance: string): void
+  /** Requests of `instance` that have arrived and whose answer is not yet written (or cut). */
+  open(instance: string): number
   close(): Promise<void>
 }
 
@@ -50,6 +52,7 @@ export async function startGateway(): Promise<Gateway> {
       return
     }
     attached.open.add(res)
+    res.on('finish', () => attached.open.delete(res))
     res.on('close', () => attached.open.delete(res))
     try {
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req)
@@ -90,6 +93,7 @@ export async function startGateway(): Promise<Gateway> {
       instances.delete(instance)
       for (const res of attached?.open ?? []) res.destroy()
     },
+    open: (instance) => instances.get(instance)?.open.size ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

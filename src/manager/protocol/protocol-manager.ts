@@ -40,6 +40,10 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000
  * waiting on the harness counts as waiting on something inside the process (another call's lock).
  */
 export const SETTLE_SILENCE_MS = 10
+/** How long a manager that declared `settle` may take to answer it before the silence rule applies. */
+const SETTLE_ANSWER_MS = 1000
+/** `settle` questions per scheduling decision before the silence rule applies. */
+const SETTLE_ASKS = 8
 const STDERR_KEEP = 16 * 1024
 
 export interface ProtocolManagerOptions {
@@ -131,6 +135,8 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
   const instances = new Map<string, Instance>()
   let nextInstance = 0
   let nextCall = 0
+  /** The manager answers `settle` (declared in its initialize answer). */
+  let canSettle = false
 
   // What is in motion, over live instances: harness calls the process has not answered, and of those
   // how many wait on the harness (a callback being served, an HTTP request at the gateway). A call
@@ -161,9 +167,41 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
     instance.motion = { calls: 0, waiting: 0 }
     poke()
   }
+  /**
+   * Asks a manager that declared `settle` whether it has nothing runnable. `settled`: it answered with
+   * no other message or harness work in between, and every HTTP request it has in flight is at the
+   * gateway, unanswered (none on the wire either way), so a call that is neither answered nor waiting
+   * on the harness is blocked inside the process (on another call's lock). `moved`: something
+   * happened meanwhile, ask again. `wire`: an HTTP request or answer is on its way. `unknown`: no
+   * usable answer in time.
+   */
+  async function askSettled(): Promise<'settled' | 'moved' | 'wire' | 'unknown'> {
+    const seen = activity
+    let answer: unknown
+    try {
+      answer = await withRealTimeout(peer.request('settle', {}), SETTLE_ANSWER_MS, () => new Error('settle'))
+    } catch {
+      return 'unknown'
+    }
+    if (!isRecord(answer) || !isRecord(answer['inFlight'])) return 'unknown'
+    // The answer itself is one message from the process.
+    if (activity !== seen + 1) return 'moved'
+    const inFlight = answer['inFlight']
+    for (const id of instances.keys()) if ((inFlight[id] ?? 0) !== gateway.open(id)) return 'wire'
+    return 'settled'
+  }
+
   /** Resolves once every call in flight waits on the harness or is answered (or the process is silent). */
   async function settled(silenceMs = SETTLE_SILENCE_MS): Promise<void> {
+    let asks = 0
     while (failure === undefined && motion.calls > motion.waiting) {
+      if (canSettle && asks < SETTLE_ASKS) {
+        asks++
+        const state = await askSettled()
+        if (state === 'settled') return
+        if (state === 'moved') continue
+      }
+      if (failure !== undefined || motion.calls === motion.waiting) return
       const seen = activity
       const changed = new Promise<void>((resolve) => watchers.push(resolve))
       const quiet = await withRealTimeout(
@@ -171,7 +209,9 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
         silenceMs,
         () => new Error('quiet'),
       ).catch(() => true)
-      if (quiet && activity === seen) return
+      // Silence: the process is blocked on itself, unless a manager that answers `settle` can still
+      // be asked (what was on the wire has reached it in the meantime).
+      if (quiet && activity === seen && !(canSettle && asks < SETTLE_ASKS)) return
     }
   }
 
@@ -322,6 +362,7 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
     )
   }
   const backgroundEveryMs = declared as number | undefined
+  canSettle = isRecord(hello) && hello['settle'] === true
 
   const create: CreateManager = (env: ManagerEnv): TokenManager => {
     const id = `m${++nextInstance}`

@@ -68,6 +68,7 @@ const RESULT_SCHEMA: Record<string, string> = {
   'store.get': 'store.get.result',
   'store.compareAndSet': 'store.compareAndSet.result',
   'store.keys': 'store.keys.result',
+  settle: 'settle.result',
 }
 
 describe('the shipped JSON Schemas describe the real traffic', () => {
