@@ -102,7 +102,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--call-timeout <ms>',
       `real-time limit for one call into --manager before it counts as never settling (default ${DEFAULT_CALL_TIMEOUT_MS})`,
     )
-    .option('--workers <n>', `workers: this thread plus n-1 worker threads (default: the number of cores, ${availableParallelism()})`)
+    .option(
+      '--workers <n>',
+      `workers: this thread plus n-1 worker threads (default: the number of cores, ${availableParallelism()})`,
+    )
     .option(
       '--shard <k/n>',
       'run slice k of n only (CI matrix); combine the reports with `reconnect-lab merge`',

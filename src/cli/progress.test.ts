@@ -27,4 +27,23 @@ describe('progress', () => {
     progress({ type: 'provider_done', provider: 'baseline', outcomes: [] })
     expect(io.stderr).toContain('baseline: 0 passed, 0 failed (106 timelines and interleavings')
   })
+
+  it('names the settle wait when interleavings of a manager process collapse', () => {
+    let now = 0
+    const io = captureIo('/')
+    io.elapsedMs = () => now
+    const progress = createProgress(io, { managerProcess: true })
+    progress({ type: 'planned', timelines: 100, interleavings: 1000, providers: ['jira'] })
+    for (let i = 0; i < 100; i++) {
+      now += STALL_WINDOW_MS / 50
+      progress({ type: 'run', provider: 'jira', kind: 'timeline' })
+    }
+    for (let i = 0; i < 6; i++) {
+      now += STALL_WINDOW_MS / 2
+      progress({ type: 'run', provider: 'jira', kind: 'interleaving' })
+    }
+    expect(io.stderr.match(/throughput fell/g)).toHaveLength(1)
+    expect(io.stderr).toContain('answer `settle`')
+    expect(io.stderr).not.toContain('createManager once per timeline')
+  })
 })

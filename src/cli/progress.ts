@@ -10,12 +10,17 @@ export const STALL_FACTOR = 8
  * one line per provider otherwise (CI logs). When throughput falls far below the best the run has
  * shown, it says so once, with the usual cause.
  */
-export function createProgress(io: CliIo): (event: ProgressEvent) => void {
+export function createProgress(
+  io: CliIo,
+  /** The manager runs in another process (`--manager-cmd`): a slow window of interleavings has another usual cause. */
+  options: { managerProcess?: boolean } = {},
+): (event: ProgressEvent) => void {
   let timelines = { done: 0, total: 0 }
   let interleavings = { done: 0, total: 0 }
   let lastDraw = -1
   let windowStart = 0
   let windowDone = 0
+  let windowInterleavings = 0
   let bestRate = 0
   let warned = false
   const perProvider = new Map<string, number>()
@@ -29,22 +34,29 @@ export function createProgress(io: CliIo): (event: ProgressEvent) => void {
     )
   }
 
-  const watchThroughput = () => {
+  const likelyCause = (): string =>
+    options.managerProcess && windowInterleavings * 2 > windowDone
+      ? 'Interleavings over the manager protocol settle before each scheduling decision: a manager that does not ' +
+        'answer `settle` (docs/PROTOCOL.md) waits 10 ms of silence per decision, which is the usual cause.\n'
+      : 'The harness calls createManager once per timeline and interleaving: a slow manager factory ' +
+        '(global hooks per instance, network or disk work in the constructor, a growing module-level cache) is the usual cause.\n'
+
+  const watchThroughput = (kind: 'timeline' | 'interleaving') => {
     windowDone++
+    if (kind === 'interleaving') windowInterleavings++
     const elapsed = io.elapsedMs() - windowStart
     if (elapsed < STALL_WINDOW_MS) return
     const rate = windowDone / elapsed
     if (!warned && bestRate > 0 && rate * STALL_FACTOR < bestRate) {
       warned = true
       io.err(
-        `${io.stderrIsTTY ? '\r\x1b[K' : ''}reconnect-lab: throughput fell from ${(bestRate * 1000).toFixed(1)} to ${(rate * 1000).toFixed(1)} timelines+interleavings/s. ` +
-          'The harness calls createManager once per timeline and interleaving: a slow manager factory ' +
-          '(global hooks per instance, network or disk work in the constructor, a growing module-level cache) is the usual cause.\n',
+        `${io.stderrIsTTY ? '\r\x1b[K' : ''}reconnect-lab: throughput fell from ${(bestRate * 1000).toFixed(1)} to ${(rate * 1000).toFixed(1)} timelines+interleavings/s. ${likelyCause()}`,
       )
     }
     bestRate = Math.max(bestRate, rate)
     windowStart = io.elapsedMs()
     windowDone = 0
+    windowInterleavings = 0
   }
 
   return (event) => {
@@ -64,7 +76,7 @@ export function createProgress(io: CliIo): (event: ProgressEvent) => void {
         if (event.kind === 'interleaving') interleavings.done++
         else timelines.done++
         perProvider.set(event.provider, (perProvider.get(event.provider) ?? 0) + 1)
-        watchThroughput()
+        watchThroughput(event.kind ?? 'timeline')
         if (io.stderrIsTTY) draw()
         break
       case 'provider_done': {

@@ -144,7 +144,7 @@ async function runWith(
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(resolved.source ? { managerSource: resolved.source } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
-    onProgress: createProgress(io),
+    onProgress: createProgress(io, { managerProcess: options.managerCmd !== undefined }),
   })
 
   const files = await writeCounterexamples(conformance, join(dir, COUNTEREXAMPLE_DIR), {
