@@ -177,6 +177,45 @@ export const QUIRK_CHECKS: readonly QuirkCheck[] = [
     },
   },
   {
+    quirk: 'jira.reuse-after-leeway-revokes-family',
+    provider: 'jira',
+    title:
+      'a stale copy of a retired refresh token is replayed 11 minutes after its rotation: Atlassian ends the family, the next run prompts once, one Connect restores',
+    org: { teammates: ['ana'], packs: [{ id: 'j', provider: 'jira', setup: 'central' }] },
+    // The oracle reads the grant the manager holds (src/world/held-grants.ts): the family's death is visible to it.
+    judged: true,
+    async script(ctx) {
+      await ctx.play(connect('ana', 'j'))
+      const retired = currentRefreshToken(ctx, 'j', 'ana')
+      ctx.expect(retired !== undefined, 'the source holds a refresh token after Connect')
+      await ctx.play(advance(2 * HOUR_MS))
+      ctx.expect(isOk(await ctx.play(run('ana', 'j'))), 'the run that rotates the refresh token is silent')
+      ctx.expect(currentRefreshToken(ctx, 'j', 'ana') !== retired, 'the refresh rotated the token')
+      // Another copy of the credential (a restored backup, a second deployment) replays the retired token
+      // after the 10-minute leeway: Auth0's breach detection ends every token of the family.
+      await ctx.play(advance(11 * 60_000))
+      const d = ctx.descriptor('j')
+      const answer = await ctx.mock('j').fetch(d.endpoints.token, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'refresh_token',
+          refresh_token: retired,
+          client_id: d.clientId,
+          client_secret: d.clientSecret,
+        }),
+      })
+      ctx.expect(
+        answer.status === 403,
+        `the replay answered ${answer.status}, Atlassian refuses a refresh with 403`,
+      )
+      await ctx.play(advance(2 * HOUR_MS))
+      const r = await ctx.play(run('ana', 'j'))
+      ctx.expect(prompts(r), `revocation-prompts: the ended family made the run ${show(r)}`)
+      await expectOneConnectRestores(ctx, 'ana', 'j')
+    },
+  },
+  {
     quirk: 'slack.concurrent-refresh-divergent',
     provider: 'slack',
     title: 'a refresh answer lost, the retry within 1 s with the same token gets a divergent pair; no prompt',
