@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { type RequestState, requestState } from './request-state.ts'
+import { StringBodyRequest } from './string-body.ts'
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
@@ -54,10 +55,32 @@ function tooLarge(c: Context, state: RequestState, options: BodyGuardOptions): R
   })
 }
 
+const utf8 = new TextEncoder()
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** A string body: refused only for its size (a string always encodes to valid UTF-8, lone surrogates as U+FFFD). */
+async function guardText(
+  c: Context,
+  given: string,
+  options: BodyGuardOptions,
+  next: () => Promise<void>,
+): Promise<Response | undefined> {
+  const bytes = given.length * 3 <= options.maxBodyBytes ? undefined : utf8.encode(given)
+  const state = requestState(c)
+  if (bytes !== undefined && bytes.byteLength > options.maxBodyBytes) return tooLarge(c, state, options)
+  const text = LONE_SURROGATE.test(given) ? new TextDecoder().decode(utf8.encode(given)) : given
+  state.bodyText = text
+  Object.assign(c.req.bodyCache, { text: Promise.resolve(text) })
+  await next()
+  return undefined
+}
+
 export function bodyGuard(options: BodyGuardOptions): MiddlewareHandler {
   return async (c, next) => {
     const raw = c.req.raw
     if (raw.method === 'GET' || raw.method === 'HEAD') return next()
+    // Built in process over a string (mocks/string-body.ts): size and text without a stream.
+    if (raw instanceof StringBodyRequest) return guardText(c, raw.bodyText, options, next)
     const header = c.req.header('content-length')
     // Asking `raw.body` of @hono/node-server's request builds the undici Request and web stream it
     // otherwise avoids: with a declared length there is no need to ask.

@@ -21,6 +21,7 @@ import { type AuthorizationCore, type CoreError, coreError } from './core.ts'
 import {
   type AuthorizationServerMetadata,
   NO_STORE_HEADERS,
+  type ResponseBodyKind,
   type ResponseDialect,
   type WireResponse,
   toResponse,
@@ -94,6 +95,9 @@ export function createSpecApp(options: SpecAppOptions): Hono {
   const { paths, dialect, core } = options
   const realm = options.realm ?? options.provider
   const app = options.lifetime === 'server' ? new Hono() : new Hono({ router: new PatternRouter() })
+  const bodyKind: ResponseBodyKind = options.lifetime === 'server' ? 'native' : 'string'
+  const respond = (wire: WireResponse, extraHeaders: Readonly<Record<string, string>> = {}): Response =>
+    toResponse(wire, extraHeaders, bodyKind)
 
   const oauthEndpoint = (c: Context): 'token' | 'revoke' | 'other' => {
     const endpoint = requestState(c).endpoint
@@ -102,7 +106,7 @@ export function createSpecApp(options: SpecAppOptions): Hono {
 
   /** Token and revocation responses are never cacheable, errors included (RFC 6749 §5.1, §5.2). */
   const oauthResponse = (c: Context, wire: WireResponse): Response =>
-    toResponse(wire, oauthEndpoint(c) === 'other' ? {} : NO_STORE_HEADERS)
+    respond(wire, oauthEndpoint(c) === 'other' ? {} : NO_STORE_HEADERS)
 
   const oauthFailure = (c: Context, error: CoreError, grantType?: string): Response => {
     requestState(c).error = error.error
@@ -152,9 +156,7 @@ export function createSpecApp(options: SpecAppOptions): Hono {
           ...(fault.body === undefined ? {} : { body: fault.body }),
           ...(fault.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: fault.retryAfterSeconds }),
         })
-        return endpoint === 'token' || endpoint === 'revoke'
-          ? toResponse(wire, NO_STORE_HEADERS)
-          : toResponse(wire)
+        return endpoint === 'token' || endpoint === 'revoke' ? respond(wire, NO_STORE_HEADERS) : respond(wire)
       },
     }),
   )
@@ -164,7 +166,7 @@ export function createSpecApp(options: SpecAppOptions): Hono {
     ...(options.metadataExtras ? { extras: options.metadataExtras } : {}),
   }
   app.get(paths.metadata, () =>
-    toResponse(dialect.metadata(buildMetadata(options.issuer, paths, metadataOptions))),
+    respond(dialect.metadata(buildMetadata(options.issuer, paths, metadataOptions))),
   )
 
   app.get(paths.authorize, (c) => {
@@ -172,7 +174,7 @@ export function createSpecApp(options: SpecAppOptions): Hono {
     if (outcome.kind === 'redirect')
       return new Response(null, { status: 302, headers: { Location: outcome.location } })
     requestState(c).error = outcome.error
-    return toResponse(
+    return respond(
       dialect.authorizePage({
         status: outcome.status,
         error: outcome.error,
@@ -299,11 +301,11 @@ export function createSpecApp(options: SpecAppOptions): Hono {
   app.get(paths.api, (c) => {
     const header = c.req.header('authorization')
     if (header === undefined || !/^bearer\b/i.test(header.trim())) {
-      return toResponse(dialect.apiRejected({ kind: 'missing', realm }))
+      return respond(dialect.apiRejected({ kind: 'missing', realm }))
     }
     const token = /^bearer +(\S+) *$/i.exec(header.trim())?.[1]
     if (token === undefined) {
-      return toResponse(
+      return respond(
         dialect.apiRejected({
           kind: 'invalid',
           realm,
@@ -312,19 +314,17 @@ export function createSpecApp(options: SpecAppOptions): Hono {
       )
     }
     const check = core.validateAccessToken(token)
-    if (!check.ok) return toResponse(dialect.apiRejected({ kind: 'invalid', realm, check }))
+    if (!check.ok) return respond(dialect.apiRejected({ kind: 'invalid', realm, check }))
     const required = options.apiRequiredScope
     if (required !== undefined && !check.scope.includes(required)) {
-      return toResponse(dialect.apiRejected({ kind: 'insufficient_scope', realm, scope: required }))
+      return respond(dialect.apiRejected({ kind: 'insufficient_scope', realm, scope: required }))
     }
-    return toResponse(
-      dialect.apiSuccess({ login: check.login, clientId: check.clientId, scope: check.scope }),
-    )
+    return respond(dialect.apiSuccess({ login: check.login, clientId: check.clientId, scope: check.scope }))
   })
 
   mountLabRoutes(app, paths.lab, options.control)
 
-  app.notFound(() => toResponse(dialect.notFound()))
+  app.notFound(() => respond(dialect.notFound()))
   // Reaching this is a bug in the mock: answer in RFC shape and say nothing about the request.
   app.onError((_error, c) => oauthResponse(c, dialect.serverError()))
 

@@ -7,6 +7,7 @@
  * Every function is pure and returns a `WireResponse` description, so dialects are testable without
  * HTTP and the app owns the headers that must always be there (no-store on token responses).
  */
+import { StringBodyResponse } from '../string-body.ts'
 import { noteWireError } from '../wire-error.ts'
 import type { AccessTokenCheck, CoreError, IssuedTokens } from './core.ts'
 
@@ -187,10 +188,18 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   Pragma: 'no-cache',
 })
 
+/**
+ * How a Response holds its body: `string` (in process: no stream unless one is asked for, see
+ * mocks/string-body.ts) or `native` (under serve, where @hono/node-server has swapped in its own lean
+ * Response and writes its string straight to the socket).
+ */
+export type ResponseBodyKind = 'string' | 'native'
+
 /** Turns a dialect's description into a Response, with `extraHeaders` winning over the dialect's. */
 export function toResponse(
   wire: WireResponse,
   extraHeaders: Readonly<Record<string, string>> = {},
+  bodyKind: ResponseBodyKind = 'native',
 ): Response {
   const headers = new Headers(wire.headers)
   for (const [key, value] of Object.entries(extraHeaders)) headers.set(key, value)
@@ -204,5 +213,7 @@ export function toResponse(
   }
   // 204/205/304 may not carry a body at all.
   if (wire.status === 204 || wire.status === 205 || wire.status === 304) body = null
-  return noteWireError(new Response(body, { status: wire.status, headers }), wire.json)
+  const init = { status: wire.status, headers }
+  const response = bodyKind === 'string' ? new StringBodyResponse(body, init) : new Response(body, init)
+  return noteWireError(response, wire.json)
 }

@@ -22,6 +22,7 @@ import type { CredentialStore, ProviderId, StoredCredential } from '../manager/c
 import { providerClient } from '../providers/index.ts'
 import { decodeResponseBody, headersToRecord, parseRetryAfterMs } from '../providers/wire.ts'
 import type { IoEvent, ProcRef, RunRef, StepResult } from './types.ts'
+import { StringBodyResponse, stringBodyRequest } from '../../mocks/string-body.ts'
 
 /** What the world's serialized exchange with a mock returns: the answer and what the source recorded for it. */
 export interface Exchanged {
@@ -230,7 +231,7 @@ export class ProcessIo {
   /** The fetch a manager instance gets: token requests are tapped; all requests pass the interleaving points. */
   fetchFor(proc: ProcRef): typeof fetch {
     return async (input, init) => {
-      const request = new Request(input, init)
+      const request = stringBodyRequest(input, init)
       const url = new URL(request.url)
       const target = this.options.targetOf(url)
       const run = this.soleRun(proc)
@@ -434,7 +435,7 @@ async function rebuilt(
     headers: response.headers,
     text,
     fresh: () =>
-      new Response(text === '' ? null : text, {
+      new StringBodyResponse(text === '' ? null : text, {
         status: response.status,
         statusText: response.statusText,
         headers: response.headers,
