@@ -53,7 +53,9 @@ export function productSettingProblem(key: string, value: unknown): string | und
 /** Every problem of a whole `product` value, each with the setting it names (none: the value itself). */
 export function productProblems(value: unknown): Array<{ key?: string; message: string }> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return [{ message: `expected a mapping of product settings (${NAMES.join(', ')}), got ${describe(value)}` }]
+    return [
+      { message: `expected a mapping of product settings (${NAMES.join(', ')}), got ${describe(value)}` },
+    ]
   const problems: Array<{ key?: string; message: string }> = []
   for (const [key, v] of Object.entries(value)) {
     const message = productSettingProblem(key, v)

@@ -260,7 +260,9 @@ export class World {
           disarm()
           if (!struck) this.restart(victim)
           const answered = results
-          productClears = await this.productForgets(event.runs.map((r, i) => ({ ...r, result: answered[i]! })))
+          productClears = await this.productForgets(
+            event.runs.map((r, i) => ({ ...r, result: answered[i]! })),
+          )
           break
         }
         // A process with runs to do crashes once it is at work, where the interleaving chooses.
@@ -350,7 +352,8 @@ export class World {
     const done = new Set<string>()
     for (const { teammate, pack, result } of runs) {
       const key = `${pack}\u0000${teammate}`
-      if (result.kind === 'crashed' || done.has(key) || !forgetsAfterRun(this.pack(pack).spec.product)) continue
+      if (result.kind === 'crashed' || done.has(key) || !forgetsAfterRun(this.pack(pack).spec.product))
+        continue
       done.add(key)
       const error = await this.clearInConsole(teammate, pack)
       clears.push({ teammate, pack, ...(error !== undefined ? { error } : {}) })
