@@ -182,3 +182,78 @@ describe('every counterexample file run writes replays to its violation', () => 
     }
   })
 })
+
+/**
+ * The triage table's "prompted every time" row is played with a pack whose product forgets the
+ * credentials after every run (`product: { forgetsCredentialsAfterRun: true }`), a pack setting a file
+ * can say: a manager that gets only that row wrong is caught by the whole suite on that rule alone,
+ * and its counterexample file replays to the same violation.
+ */
+describe('a manager that breaks only the "prompted every time" row of the triage table', () => {
+  const adapter = 'src/manager/testing/adapters/hides-repeat-prompts.ts'
+
+  it('fails only triage-matches-table, and its file (a product setting, not a wrapper) replays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rl-ce-triage-'))
+    const io = captureIo(ROOT)
+    const { report } = await runCommand(
+      {
+        managerPath: adapter,
+        providers: ['baseline'],
+        seed: SEED,
+        runs: RUNS,
+        interleavings: INTERLEAVINGS,
+        reportDir: dir,
+        reporters: [],
+      },
+      io,
+    )
+    // Every rule on the baseline ran; only the triage table failed (the generated timelines never
+    // have a forgetting product, so there the adapter is the reference manager).
+    expect(report.rules.length).toBeGreaterThan(10)
+    expect(report.rules.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['triage-matches-table'])
+    expect((report.quirkChecks ?? []).filter((q) => q.status === 'fail')).toEqual([])
+    const files = report.counterexampleFiles ?? []
+    expect(files.map((f) => [f.rule, f.reproduced, f.differed])).toEqual([
+      ['triage-matches-table', true, undefined],
+    ])
+    const file = join(dir, files[0]!.file)
+    const text = await readFile(file, 'utf8')
+    expect(text).toContain('product: { forgetsCredentialsAfterRun: true }')
+    expect(text).toContain('triage: { verdict: admin, row: prompted-every-time }')
+    expect(text).not.toContain('Not a faithful replay')
+
+    // Read back and replayed on the adapter: the same rule breaks at the last step, triage said no action.
+    const { createManager } = await loadManagerModule(adapter, { cwd: ROOT, probeProviders: ['baseline'] })
+    const scenario = await loadScenarioFile(file, dir)
+    const replay = await replayScenario(scenario, { createManager })
+    expect(replay.violations.map((v) => v.rule)).toEqual(['triage-matches-table'])
+    expect(replay.violations[0]!.because).toContain('triage said no_action (connect-resolves)')
+    expect(replay.stoppedAtStep).toBe(scenario.steps.length - 1)
+    // The reference manager plays the same file within the table: nothing breaks.
+    const reference = await replayScenario(scenario, {
+      createManager: (await loadManagerModule('src/manager/reference-manager.ts', { cwd: ROOT }))
+        .createManager,
+    })
+    expect(reference.violations).toEqual([])
+
+    // And through the CLI, as a user would: `replay` stops at the violation, `scenario` plays it whole.
+    const replayIo = captureIo(dir)
+    await runCli(['replay', file, '--manager', join(ROOT, adapter)], replayIo)
+    expect(replayIo.stdout).toContain(
+      'packs baseline (baseline, central, product forgetsCredentialsAfterRun: true)',
+    )
+    expect(replayIo.stdout).toMatch(
+      new RegExp(`triage-matches-table broken at step ${scenario.steps.length} of ${scenario.steps.length}`),
+    )
+    const storyIo = captureIo(dir)
+    const code = await runCli(
+      ['scenario', file, '--manager', join(ROOT, adapter), '--timeline-dir', join(dir, 'timelines')],
+      storyIo,
+    )
+    // The file expects the table's verdict (the admin); on this manager triage says no action.
+    expect(code).toBe(1)
+    expect(storyIo.stdout).toContain('✓ expected to break triage-matches-table')
+    expect(storyIo.stdout).toContain('the product clears the stored credentials after the run')
+    expect(storyIo.stdout).toContain('triage: no action')
+  }, 600_000)
+})

@@ -13,6 +13,7 @@ import { createManager as neverPrompts } from './mutants/never-prompts-on-dead-g
 import { createManager as rotatedNotPersisted } from './mutants/rotated-refresh-token-not-persisted.ts'
 import { createManager as tokenSharedAcrossPacks } from './mutants/token-shared-across-packs.ts'
 import { createManager as keepAlive } from '../examples/keepalive-manager.ts'
+import { createManager as hidesRepeatPrompts } from '../src/manager/testing/adapters/hides-repeat-prompts.ts'
 
 const dir = join(import.meta.dirname, 'library')
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
@@ -71,6 +72,30 @@ describe('the scenario library', () => {
     }
     const story = await playScenarioStory(unlimited, referenceManager)
     expect(story.verdicts.join('\n')).toContain('✗ 3 of 4 step outcomes as expected')
+  })
+
+  it('pack-forgets-credentials-every-run: each product clear is judged as an admin clear, and hiding the prompt after it breaks admin-reset', async () => {
+    const scenario = await loadScenarioFile(
+      join(dir, 'pack-forgets-credentials-every-run.yaml'),
+      process.cwd(),
+    )
+    // On the reference manager the cause names the product, in words for the ticket.
+    const right = await playScenarioStory(scenario, referenceManager)
+    expect(right.triage.join('\n')).toContain(
+      'After every run the product cleared the teammate’s stored credentials for this action pack, while Jira (Atlassian) still honoured the grant',
+    )
+    // Without the product setting, the same timeline has no prompt at all: they are the product's.
+    const keeping = {
+      ...scenario,
+      org: { ...scenario.org, packs: scenario.org.packs.map(({ product: _, ...p }) => p) },
+    }
+    const kept = await playScenarioStory(keeping, referenceManager)
+    expect(kept.verdicts.join('\n')).toContain('✗ 3 of 5 step outcomes as expected')
+    // A manager that answers the repeat prompt with retry_later: the oracle expected a prompt after the
+    // product's clear (an admin clear), and triage, misled, finds nothing for the admin.
+    const story = await playScenarioStory(scenario, hidesRepeatPrompts)
+    expect(story.broken, story.story.join('\n')).toEqual(['admin-reset'])
+    expect(story.verdicts.join('\n')).toMatch(/triage said no action/)
   })
 
   it('jira-90-day-idle-keepalive: the daily keep-alive of origin.manager never hits the 90-day idle expiry', async () => {

@@ -133,6 +133,19 @@ const isPlatformTrouble = (r: StepResult) =>
 const connectFailed = (r: StepResult) =>
   r.kind === 'stuck_at_source' || isAdminBlock(r) || isPrompt(r) || r.kind === 'manager_error'
 
+/**
+ * Did the product itself clear this teammate's stored credentials after a run (PackSpec.product,
+ * TraceStep.productClears)? Such clears never explain a prompt (nobody chose them: they come back after
+ * every Connect), but they name the cause.
+ */
+function productForgot(trace: readonly TraceStep[], teammate: string, pack: string): boolean {
+  return trace.some((step) =>
+    (step.productClears ?? []).some(
+      (c) => c.teammate === teammate && c.pack === pack && c.error === undefined,
+    ),
+  )
+}
+
 /** Does `event` explain a later prompt of `teammate` on `pack` (someone ended or cleared the grant on purpose)? */
 function explainsPrompt(event: TimelineEvent, teammate: string, pack: string): boolean {
   if (event.type === 'revoke' || event.type === 'clear_credentials')
@@ -274,7 +287,7 @@ function triagePair(
       verdict: 'admin',
       row: 'prompted-every-time',
       why,
-      cause: recurringPromptCause(recurring, spec),
+      cause: recurringPromptCause(recurring, spec, productForgot(trace, teammate, pack)),
     }
   }
   if (prompts > 0) {
@@ -330,7 +343,11 @@ function approvalAdvice(provider: ProviderId): string {
 }
 
 /** Why prompts keep coming back, from what the source said about the grant before each prompt. */
-function recurringPromptCause(prompts: readonly Seen[], spec: PackSpec | undefined): string {
+function recurringPromptCause(
+  prompts: readonly Seen[],
+  spec: PackSpec | undefined,
+  productForgot = false,
+): string {
   const causes = new Set<GrantEndCause | 'alive' | 'none'>()
   for (const p of prompts) {
     const t = p.truthBefore
@@ -338,6 +355,14 @@ function recurringPromptCause(prompts: readonly Seen[], spec: PackSpec | undefin
   }
   const provider = spec?.provider
   const custom = spec?.setup === 'custom'
+  if (productForgot && [...causes].every((c) => c === 'alive' || c === 'none'))
+    return (
+      'After every run the product cleared the teammate’s stored credentials for this action pack, while ' +
+      `${provider ? providerName(provider) : 'the source'} still honoured the grant, so each run asks to Connect again. ` +
+      'This comes from the product or the workspace’s configuration, not from the source’s token policy: an admin ' +
+      'should verify the action pack’s authentication configuration (nothing should clear stored credentials after a run), ' +
+      'and contact support if the issue persists.'
+    )
   if (causes.has('refresh_idle_expired') || causes.has('refresh_absolute_expired') || causes.has('policy'))
     return policyAdvice(provider, custom)
   if (causes.has('evicted')) {

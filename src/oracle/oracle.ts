@@ -299,21 +299,9 @@ export class Oracle {
         }
         break
       }
-      case 'clear_credentials': {
-        // The console reported a failure while the store was refusing writes: nothing was cleared for
-        // sure, and the admin knows. (A failure without store trouble counts as cleared: the rules judge.)
-        const storeTrouble = (step.io ?? []).some((e) => e.kind === 'store_write' && e.result === 'failed')
-        if (step.result.kind === 'manager_error' && storeTrouble) break
-        const self = this.pair(event.teammate, event.pack)
-        self.holds = false
-        self.clearedSelf = true
-        self.lastPromptCause = 'reset'
-        delete self.firstRunAfterConnect
-        for (const [k, pair] of this.pairs) {
-          if (packOfKey(k) === event.pack && pair !== self) pair.othersClearedSinceLastRun = true
-        }
+      case 'clear_credentials':
+        this.cleared(step, event.teammate, event.pack, step.result.kind === 'manager_error')
         break
-      }
       case 'approve_app':
         this.pack(event.pack).approved = true
         break
@@ -324,7 +312,29 @@ export class Oracle {
       default:
         break
     }
+    // The product cleared credentials after the step's runs (PackSpec.product): an admin clear each,
+    // after the runs were judged (the next run is the one that must ask to Connect).
+    for (const clear of step.productClears ?? []) {
+      this.cleared(step, clear.teammate, clear.pack, clear.error !== undefined)
+      this.markPacksTouched([clear.pack])
+    }
     this.markOtherPacksTouched(step)
+  }
+
+  /** An admin clear in the console (a clear_credentials step, or the product's own after a run). */
+  private cleared(step: TraceStep, teammate: string, pack: string, failed: boolean): void {
+    // The console reported a failure while the store was refusing writes: nothing was cleared for
+    // sure, and the admin knows. (A failure without store trouble counts as cleared: the rules judge.)
+    const storeTrouble = (step.io ?? []).some((e) => e.kind === 'store_write' && e.result === 'failed')
+    if (failed && storeTrouble) return
+    const self = this.pair(teammate, pack)
+    self.holds = false
+    self.clearedSelf = true
+    self.lastPromptCause = 'reset'
+    delete self.firstRunAfterConnect
+    for (const [k, pair] of this.pairs) {
+      if (packOfKey(k) === pack && pair !== self) pair.othersClearedSinceLastRun = true
+    }
   }
 
   /** Any event naming a pack counts as touching it; every other pack's teammates take note for pack-isolation. */
@@ -332,8 +342,11 @@ export class Oracle {
     const { event } = step
     // A plain run changes nothing in the source; everything else that names a pack may.
     if (event.type === 'run' || event.type === 'concurrent_runs' || !('pack' in event)) return
-    const touched = new Set<string>([event.pack])
-    for (const pack of touched) {
+    this.markPacksTouched([event.pack])
+  }
+
+  private markPacksTouched(packs: readonly string[]): void {
+    for (const pack of new Set(packs)) {
       for (const [k, pair] of this.pairs) if (packOfKey(k) !== pack) pair.otherPackTouchedSinceLastRun = true
     }
   }

@@ -250,6 +250,15 @@ function marksOf(step: TraceStep, org: OrgSpec, processes: number): RawMark[] {
     case 'advance':
       break
   }
+  // The product's own clears after the step's runs (PackSpec.product), after the runs themselves.
+  for (const c of step.productClears ?? [])
+    out.push({
+      ...worldMark(teammateLane(c.teammate, c.pack), 'product reset', event),
+      detail: [
+        `the product cleared ${c.teammate}'s stored credentials after the run${c.error !== undefined ? ` (failed: ${c.error})` : ''}`,
+      ],
+      order: 2,
+    })
   // A pack the org does not define cannot have a lane; keep the mark on the manager lane instead of dropping it.
   const packs = new Set(org.packs.map((p) => p.id))
   return out.map((m) =>

@@ -10,6 +10,7 @@ import type { ProviderId } from '../manager/contract.ts'
 import { isRuleId } from '../rules/catalogue/index.ts'
 import type { RuleId } from '../rules/types.ts'
 import { PROVIDER_IDS, unsupportedSetupReason, validateOrg } from '../world/org.ts'
+import { isProductSetting, type ProductSpec, productSettingProblem } from '../world/product.ts'
 import type { OrgSpec, PackSpec, TimelineEvent } from '../world/types.ts'
 import {
   anyValue,
@@ -117,6 +118,28 @@ const optionsSchema: Schema<Record<string, string | number | boolean>> = (node, 
   return ok ? out : undefined
 }
 
+/**
+ * `product: { forgetsCredentialsAfterRun: true }`: the product around the manager on this pack. The
+ * settings and their checks are src/world/product.ts's; this reports each problem where it is (an
+ * unknown name at its key, a wrong value at the value).
+ */
+const productSchema: Schema<ProductSpec> = (node, path, reader) => {
+  const items = entries(node, path, reader)
+  if (!items) return undefined
+  const out: Record<string, unknown> = {}
+  let ok = true
+  for (const { key, pair, value } of items) {
+    const plain: unknown = value === null ? null : value.toJSON()
+    const problem = productSettingProblem(key, plain)
+    if (problem) {
+      // An unknown name is pointed at by its key, a wrong value by the value.
+      reader.report(isProductSetting(key) ? value : pair, child(path, key), problem)
+      ok = false
+    } else out[key] = plain
+  }
+  return ok ? (out as ProductSpec) : undefined
+}
+
 const packSchema = object({
   id: {
     schema: text({ pattern: ID_PATTERN, hint: 'a pack id (lowercase letters, digits and dashes)' }),
@@ -129,6 +152,7 @@ const packSchema = object({
   scopes: { schema: list(text({ hint: 'a scope' })) },
   options: { schema: optionsSchema },
   approvalRequired: { schema: flag() },
+  product: { schema: productSchema },
 })
 
 /** A signed duration: `-2m` (the manager's clock runs behind the sources), `+30s` or `30s` (ahead). */
@@ -574,6 +598,7 @@ export function packSpecOf(pack: ScenarioPack): PackSpec {
     ...(pack.scopes !== undefined ? { scopes: [...pack.scopes] } : {}),
     ...(pack.options !== undefined ? { options: { ...pack.options } } : {}),
     ...(pack.approvalRequired !== undefined ? { approvalRequired: pack.approvalRequired } : {}),
+    ...(pack.product !== undefined ? { product: { ...pack.product } } : {}),
   }
 }
 

@@ -10,6 +10,8 @@ import { replayScenario } from './replay.ts'
 import { staticEvents } from './scenario-schema.ts'
 import { formatDayTime, parseTimeSpec } from './time.ts'
 import { counterexampleToYaml } from './write.ts'
+import { validateOrg } from '../world/org.ts'
+import type { ProductSpec } from '../world/product.ts'
 
 const GOOD = `# a customer's timeline
 id: lost-rotation
@@ -396,5 +398,97 @@ expect: { triage: { verdict: admin, row: connect-fails }, keeps: [silent-refresh
       keeps: ['silent-refresh'],
       triage: { verdict: 'admin', row: 'connect-fails' },
     })
+  })
+})
+
+describe('the product around the manager, per pack', () => {
+  it('refuses an unknown product setting and a wrong value with file:line:col, and reads a good one', () => {
+    const message = issuesOf(`id: product
+org:
+  teammates: [alice]
+  packs:
+    - id: p
+      provider: baseline
+      setup: central
+      product: { forgetsCredentialsAfterRun: yes, forgetsEverything: true }
+    - id: q
+      provider: baseline
+      setup: central
+      product: forgets
+timeline:
+  - run: alice@p
+`)
+    expect(message).toContain(
+      'bad.yaml:8:46: org.packs[0].product.forgetsCredentialsAfterRun: expected true or false, got "yes"',
+    )
+    expect(message).toContain(
+      'bad.yaml:8:51: org.packs[0].product.forgetsEverything: unknown product setting (known: forgetsCredentialsAfterRun)',
+    )
+    expect(message).toContain('bad.yaml:12:16: org.packs[1].product: expected a mapping, got "forgets"')
+    const good = parseScenario(
+      'id: ok\norg: { teammates: [alice], packs: [{ id: p, provider: baseline, setup: central, product: { forgetsCredentialsAfterRun: true } }] }\ntimeline: [{ run: alice@p }]\n',
+      'ok.yaml',
+    )
+    expect(good.org.packs[0]?.product).toEqual({ forgetsCredentialsAfterRun: true })
+    expect(good.definition.org.packs[0]?.product).toEqual({ forgetsCredentialsAfterRun: true })
+  })
+
+  it('defineScenario and an org built in code are checked by the same rules', () => {
+    expect(() =>
+      defineScenario({
+        id: 'product-in-ts',
+        org: {
+          teammates: ['alice'],
+          packs: [
+            {
+              id: 'p',
+              provider: 'baseline',
+              setup: 'central',
+              // A JavaScript caller gets no type check: the schema is what refuses it.
+              product: { forgetsCredentialsAfterRun: 'yes' } as unknown as ProductSpec,
+            },
+          ],
+        },
+        timeline: [{ run: 'alice@p' }],
+      }),
+    ).toThrow(/org\.packs\[0\]\.product\.forgetsCredentialsAfterRun: expected true or false, got "yes"/)
+    expect(() =>
+      validateOrg({
+        teammates: ['alice'],
+        packs: [
+          {
+            id: 'p',
+            provider: 'baseline',
+            setup: 'central',
+            product: { forgetsCredentialsAfterRun: true, later: 1 } as ProductSpec,
+          },
+        ],
+      }),
+    ).toThrow('pack "p": product.later: unknown product setting (known: forgetsCredentialsAfterRun)')
+  })
+
+  it('a written counterexample keeps the product setting, and it reads back the same', () => {
+    const ce: Counterexample = {
+      rule: 'triage-matches-table',
+      provider: 'baseline',
+      seed: 0,
+      path: 'scripted',
+      org: {
+        teammates: ['alice'],
+        packs: [
+          { id: 'p', provider: 'baseline', setup: 'central', product: { forgetsCredentialsAfterRun: true } },
+        ],
+      },
+      events: [
+        { type: 'connect', teammate: 'alice', pack: 'p' },
+        { type: 'run', teammate: 'alice', pack: 'p' },
+      ],
+      lines: [],
+      violations: [],
+      reproduced: true,
+    }
+    const text = counterexampleToYaml(ce)
+    expect(text).toContain('      product: { forgetsCredentialsAfterRun: true }')
+    expect(parseScenario(text, 'ce.yaml').org).toEqual(ce.org)
   })
 })

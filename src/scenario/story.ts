@@ -128,6 +128,10 @@ export function storyLines(input: StoryInput): string[] {
       const chain = [r.kind, ...sourceWords(step, r.pack), formatResult(r.result)]
       lines.push(`${when}  ${r.who}  ${chain.join(' -> ')}`)
     }
+    for (const c of step.productClears ?? [])
+      lines.push(
+        `${when}  ${c.teammate}@${c.pack}  the product clears the stored credentials after the run${c.error !== undefined ? ` (the console failed: ${c.error})` : ''}`,
+      )
     if (runs.length === 0) {
       const words = worldWords(event)
       if (words) {

@@ -27,6 +27,7 @@ import type { MockEndpoint } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
 import type { RuleId } from '../rules/types.ts'
 import type { TriageRow, TriageVerdict } from '../triage.ts'
+import type { ProductSpec } from '../world/product.ts'
 
 /** `alice@jira`: a teammate on a pack. */
 export type PairRef = `${string}@${string}`
@@ -59,6 +60,12 @@ export interface ScenarioPack {
   scopes?: string[]
   options?: Record<string, string | number | boolean>
   approvalRequired?: boolean
+  /**
+   * How the product around the manager behaves on this pack (src/world/product.ts), e.g.
+   * `{ forgetsCredentialsAfterRun: true }`: the product clears the teammate's stored credentials
+   * after every run, as an admin clear would.
+   */
+  product?: ProductSpec
 }
 
 export interface ScenarioOrg {

@@ -10,6 +10,7 @@ import { redactSecrets } from '../redact.ts'
 import type { Counterexample } from '../suite/counterexample.ts'
 import { describeViolation } from '../suite/violation-error.ts'
 import { formatResult } from '../world/timeline-format.ts'
+import { productWords } from '../world/product.ts'
 import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
 import { formatDayTime, formatRelative } from './time.ts'
 
@@ -89,6 +90,8 @@ function packLines(pack: PackSpec): string[] {
         .join(', ')}}`,
     )
   if (pack.approvalRequired !== undefined) lines.push(`      approvalRequired: ${pack.approvalRequired}`)
+  const product = productWords(pack.product)
+  if (product.length > 0) lines.push(`      product: { ${product.join(', ')} }`)
   return lines
 }
 

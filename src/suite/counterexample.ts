@@ -26,7 +26,7 @@ export function formatCounterexample(ce: Counterexample): string {
       (p) =>
         `${p.id} (${p.provider}, ${p.setup}${p.instance ? `, instance ${p.instance}` : ''}${p.approvalRequired ? ', approval required' : ''}${
           p.options ? `, options ${JSON.stringify(p.options)}` : ''
-        }${p.policy ? `, policy ${JSON.stringify(p.policy)}` : ''})`,
+        }${p.policy ? `, policy ${JSON.stringify(p.policy)}` : ''}${p.product ? `, product ${JSON.stringify(p.product)}` : ''})`,
     )
     .join('; ')}`
   return [

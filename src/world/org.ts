@@ -1,6 +1,7 @@
 import type { ProviderId } from '../manager/contract.ts'
 import { connectorIds, isConnectorId, unsupportedSetupOf } from '../connectors/registry.ts'
 import { LabError } from '../errors.ts'
+import { parseProduct } from './product.ts'
 import type { OrgSpec, PackSpec } from './types.ts'
 
 /** The built-in providers, in registry order (src/connectors/registry.ts). */
@@ -29,6 +30,7 @@ export function validatePack(pack: PackSpec): void {
       'INVALID_ORG',
       `pack "${pack.id}": a central app uses the provider's default policy; only a custom app can set one`,
     )
+  if (pack.product !== undefined) parseProduct(pack.product, pack.id)
   const reason = unsupportedSetupReason(pack)
   if (reason) throw new LabError('UNSUPPORTED_SETUP', `pack "${pack.id}": ${reason}`)
 }

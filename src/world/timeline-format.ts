@@ -1,6 +1,7 @@
 import { formatDuration } from '../clock.ts'
 import { formatOutcome } from '../manager/contract.ts'
-import type { StepResult, TimelineEvent } from './types.ts'
+import { productWords } from './product.ts'
+import type { PackSpec, StepResult, TimelineEvent } from './types.ts'
 
 /** `run(alice, jira)`, `revoke(bob, jira, by admin)`: the readable form used in counterexamples. */
 export function formatEvent(event: TimelineEvent): string {
@@ -75,4 +76,10 @@ export function formatStepLine(
   if (results && results.length > 0) line += ` -> [${results.map(formatResult).join(', ')}]`
   else if (result && result.kind !== 'none') line += ` -> ${formatResult(result)}`
   return line
+}
+
+/** `jira (baseline, custom, product forgetsCredentialsAfterRun: true)`: a pack in a play's header line. */
+export function formatPackBrief(pack: PackSpec): string {
+  const product = productWords(pack.product).map((w) => `product ${w}`)
+  return `${pack.id} (${[pack.provider, pack.setup, ...product].join(', ')})`
 }

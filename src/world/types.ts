@@ -7,6 +7,7 @@ import type {
   TokenPolicy,
 } from '../../mocks/types.ts'
 import type { Outcome, ProviderId } from '../manager/contract.ts'
+import type { ProductSpec } from './product.ts'
 
 /** One action pack as the org's admin defined it. */
 export interface PackSpec {
@@ -25,6 +26,8 @@ export interface PackSpec {
    * Salesforce app install / admin approval, Slack app approval). Starts unapproved.
    */
   approvalRequired?: boolean
+  /** How the product around the manager behaves on this pack (src/world/product.ts); default: it keeps what the manager stored. */
+  product?: ProductSpec
 }
 
 export interface OrgSpec {
@@ -116,6 +119,18 @@ export interface TraceStep {
   ledger: Array<LedgerEvent & { pack: string }>
   /** What the manager's processes did during this step, in the order it happened (see IoEvent). */
   io?: IoEvent[]
+  /**
+   * After the step's runs, the product cleared these teammates' stored credentials (packs with
+   * `product.forgetsCredentialsAfterRun`), through the admin console's path; `error` when the
+   * console's clear failed. The oracle reads each as an admin clear.
+   */
+  productClears?: ProductClear[]
+}
+
+export interface ProductClear {
+  teammate: string
+  pack: string
+  error?: string
 }
 
 /** A manager process: instance index (one per simulated process) and incarnation (bumped by each crash/restart). */

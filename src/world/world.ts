@@ -18,7 +18,8 @@ import { APP_APPROVAL_KEY, mockFactoryFor } from './mock-registry.ts'
 import { HeldGrants } from './held-grants.ts'
 import { createIndexingConnector, type IndexingConnector } from './indexing-connector.ts'
 import { validateOrg } from './org.ts'
-import type { OrgSpec, PackSpec, StepResult, TimelineEvent, TraceStep } from './types.ts'
+import { forgetsAfterRun } from './product.ts'
+import type { OrgSpec, PackSpec, ProductClear, StepResult, TimelineEvent, TraceStep } from './types.ts'
 
 export interface WorldOptions {
   org: OrgSpec
@@ -199,6 +200,7 @@ export class World {
         : undefined
     let result: StepResult = { kind: 'none' }
     let results: StepResult[] | undefined
+    let productClears: ProductClear[] | undefined
     const ioMark = this.io.log.length
 
     switch (event.type) {
@@ -207,6 +209,7 @@ export class World {
         break
       case 'run':
         result = await this.runOn(0, event.teammate, event.pack)
+        productClears = await this.productForgets([{ ...event, result }])
         break
       case 'connect':
         result = await this.connect(event.teammate, event.pack)
@@ -228,15 +231,12 @@ export class World {
           await manager.updateClientSecret(pack.spec.id, pack.consoleSecret)
         break
       }
-      case 'clear_credentials':
-        // The admin console is one place: clearing through one instance clears the shared store.
-        try {
-          await this.managers[0]!.clearCredentials(event.teammate, event.pack)
-        } catch (error) {
-          // The console showed the admin an error (a store outage, say): nothing was cleared for sure.
-          result = { kind: 'manager_error', message: describeError(error) }
-        }
+      case 'clear_credentials': {
+        const error = await this.clearInConsole(event.teammate, event.pack)
+        // The console showed the admin an error (a store outage, say): nothing was cleared for sure.
+        if (error !== undefined) result = { kind: 'manager_error', message: error }
         break
+      }
       case 'fault':
         this.pack(event.pack).mock.control.injectFault({
           endpoint: event.endpoint,
@@ -259,6 +259,10 @@ export class World {
           results = await Promise.all(event.runs.map((r, i) => this.runOn(instances[i]!, r.teammate, r.pack)))
           disarm()
           if (!struck) this.restart(victim)
+          const answered = results
+          productClears = await this.productForgets(
+            event.runs.map((r, i) => ({ ...r, result: answered[i]! })),
+          )
           break
         }
         // A process with runs to do crashes once it is at work, where the interleaving chooses.
@@ -267,6 +271,8 @@ export class World {
         const crash = victim === undefined ? undefined : this.crashDuring(victim, started)
         results = await Promise.all(runs)
         await crash
+        const answered = results
+        productClears = await this.productForgets(event.runs.map((r, i) => ({ ...r, result: answered[i]! })))
         break
       }
       case 'store_fault':
@@ -317,9 +323,42 @@ export class World {
       requests,
       ledger,
       ...(io.length > 0 ? { io } : {}),
+      ...(productClears && productClears.length > 0 ? { productClears } : {}),
     }
     this.trace.push(step)
     return step
+  }
+
+  /** Clears a teammate's stored credentials as the admin console does; the console's error, if it showed one. */
+  private async clearInConsole(teammate: string, packId: string): Promise<string | undefined> {
+    // The admin console is one place: clearing through one instance clears the shared store.
+    try {
+      await this.managers[0]!.clearCredentials(teammate, packId)
+      return undefined
+    } catch (error) {
+      return describeError(error)
+    }
+  }
+
+  /**
+   * The product around the manager (PackSpec.product): on packs that forget credentials after every
+   * run, each run that answered (a crashed process answered nobody) is followed by a console clear of
+   * its teammate, once per teammate and pack, in run order.
+   */
+  private async productForgets(
+    runs: Array<{ teammate: string; pack: string; result: StepResult }>,
+  ): Promise<ProductClear[] | undefined> {
+    const clears: ProductClear[] = []
+    const done = new Set<string>()
+    for (const { teammate, pack, result } of runs) {
+      const key = `${pack}\u0000${teammate}`
+      if (result.kind === 'crashed' || done.has(key) || !forgetsAfterRun(this.pack(pack).spec.product))
+        continue
+      done.add(key)
+      const error = await this.clearInConsole(teammate, pack)
+      clears.push({ teammate, pack, ...(error !== undefined ? { error } : {}) })
+    }
+    return clears.length > 0 ? clears : undefined
   }
 
   /**

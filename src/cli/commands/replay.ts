@@ -7,6 +7,7 @@ import { renderTrace } from '../../suite/counterexample.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { scenarioManager } from './scenario.ts'
 import { scenarioSection, writeScenarioTimeline } from './timeline-output.ts'
+import { formatPackBrief } from '../../world/timeline-format.ts'
 
 export interface ReplayCommandOptions {
   file: string
@@ -39,7 +40,7 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     await resolved.close()
   }
   const teammates = scenario.org.teammates.length
-  const packs = scenario.org.packs.map((p) => `${p.id} (${p.provider}, ${p.setup})`).join(', ')
+  const packs = scenario.org.packs.map(formatPackBrief).join(', ')
   const lines = [
     `replaying ${label}${definition.title ? `: ${definition.title}` : ''}`,
     `org: ${teammates} teammate${teammates === 1 ? '' : 's'}; packs ${packs}; manager ${managerLabel}`,

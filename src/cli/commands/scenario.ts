@@ -14,6 +14,7 @@ import type { StepResult, TraceStep } from '../../world/types.ts'
 import { type CliIo, EXIT_OK, EXIT_RULE_FAILED } from '../io.ts'
 import { resolveManager, type ResolvedManager } from '../manager-option.ts'
 import { scenarioSection, writeScenarioTimeline } from './timeline-output.ts'
+import { formatPackBrief } from '../../world/timeline-format.ts'
 
 export interface ScenarioCommandOptions {
   files: string[]
@@ -78,7 +79,7 @@ export async function scenarioCommand(options: ScenarioCommandOptions, io: CliIo
       await resolved.close()
     }
     const { definition } = scenario
-    const packs = scenario.org.packs.map((p) => `${p.id} (${p.provider}, ${p.setup})`).join(', ')
+    const packs = scenario.org.packs.map(formatPackBrief).join(', ')
     const lines = [
       `${label}${definition.title ? `: ${definition.title}` : ''}`,
       `org: ${scenario.org.teammates.join(', ')}; packs ${packs}; manager ${managerLabel}`,

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { createManager as referenceManager } from '../../manager/reference-manager.ts'
 import { counterexampleFile } from '../../scenario/counterexample-file.ts'
+import { parseScenario } from '../../scenario/load.ts'
+import { replayScenario } from '../../scenario/replay.ts'
 import { checkProvider } from '../../suite/check-provider.ts'
 import { profileFor } from '../../suite/profiles.ts'
 import { triageTrace } from '../../triage.ts'
 import type { ProviderId } from '../../manager/contract.ts'
-import { createTriageMatchesTable, type Triage, triageMatchesTable } from './triage-matches-table.ts'
+import {
+  BROKEN_TRIAGE,
+  createTriageMatchesTable,
+  type Triage,
+  triageMatchesTable,
+} from './triage-matches-table.ts'
 
 async function check(provider: ProviderId, rule = triageMatchesTable) {
   const [outcome] = await checkProvider({
@@ -44,12 +51,23 @@ describe('triage-matches-table', () => {
     expect(outcome.status).toBe('fail')
     expect(outcome.note).toContain("You're prompted to reconnect every time you run the action")
     expect(outcome.counterexample?.rule).toBe('triage-matches-table')
-    // That row plays a wrapped product, which no file can say: its file says so instead of lying.
+    // The row's product forgets credentials after every run: a pack setting, written in the file.
     const file = await counterexampleFile(outcome.counterexample!, { createManager: referenceManager })
-    expect(file.reproduced).toBe(false)
-    expect(file.differed).toContain('wrapped to forget every teammate')
-    expect(file.text).toContain('# Not a faithful replay:')
+    expect(file.text).toContain('product: { forgetsCredentialsAfterRun: true }')
     expect(file.text).toContain('triage: { verdict: admin, row: prompted-every-time }')
+    // The catch is the broken triage's, which a file (judged by the real triage) cannot replay: it says so.
+    expect(file.reproduced).toBe(false)
+    expect(file.differed).toBe(BROKEN_TRIAGE)
+    expect(file.text).toContain(`# Not a faithful replay: ${BROKEN_TRIAGE}.`)
+    // ...and rightly: the file, replayed on the real triage, breaks nothing (the row is right there).
+    const replay = await replayScenario(parseScenario(file.text, file.name), {
+      createManager: referenceManager,
+    })
+    expect(replay.violations).toEqual([])
+    expect(triageTrace(replay.trace, outcome.counterexample!.org)).toMatchObject({
+      verdict: 'admin',
+      row: 'prompted-every-time',
+    })
   })
 
   it('fails on a triage that calls every outage no action', async () => {
@@ -60,10 +78,10 @@ describe('triage-matches-table', () => {
     const outcome = await check('baseline', createTriageMatchesTable(noSupport))
     expect(outcome.status).toBe('fail')
     expect(outcome.note).toContain('Multiple teammates')
-    // A row played on the manager as it is: its file states the row's verdict, and replaying it on
-    // the same (broken) triage is what the suite saw; on the real triage the file passes its check.
+    // The file states the row's verdict; the catch is the triage's, and the file says why it does not replay.
     const file = await counterexampleFile(outcome.counterexample!, { createManager: referenceManager })
     expect(file.text).toContain('triage: { verdict: support, row: many-teammates }')
-    expect(file.differed).toContain('broke no triage-matches-table')
+    expect(file.reproduced).toBe(false)
+    expect(file.differed).toBe(BROKEN_TRIAGE)
   })
 })
