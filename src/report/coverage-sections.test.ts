@@ -71,6 +71,13 @@ describe('report sections: quirk checks and quirk coverage', () => {
     expect(stderr.lines[0]).toMatch(/^warning: quirks that never fired and have no reason: .*/)
     expect(stderr.lines[0]).toContain(GAP)
     expect(stderr.lines[1]).toContain('quirk check failed: google.deleted-client')
+    // A shortened run (--quick) cannot reach every quirk: a note, not a gap warning; failures still fail.
+    const quick = quirkStderr(report, { shortened: true })
+    expect(quick.failed).toBe(true)
+    expect(quick.lines[0]).toMatch(
+      /^note: \d+ quirk\(s\) did not fire in this shortened run \(.*\); the full run reaches each or gives its reason$/,
+    )
+    expect(quick.lines[0]).toContain(GAP)
   })
 
   it('report.json carries both sections as they are', () => {

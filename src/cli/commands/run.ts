@@ -229,7 +229,11 @@ async function runWith(
   const outputs = [...written, ...(files.length > 0 ? [`${COUNTEREXAMPLE_DIR}/ (${files.length})`] : [])]
   if (outputs.length > 0) io.err(`reports written to ${options.reportDir}/: ${outputs.join(', ')}\n`)
 
-  const quirks = quirkStderr(report)
+  // The suite's default interleaving count is max(runs, 1000) (src/suite/conformance.ts).
+  const shortened =
+    options.runs < DEFAULT_RUNS ||
+    (options.interleavings !== undefined && options.interleavings < Math.max(options.runs, 1000))
+  const quirks = quirkStderr(report, { shortened })
   for (const line of quirks.lines) io.err(`${line}\n`)
   const failed = (gate ? !gate.passed : report.summary.failed > 0) || quirks.failed
   if (failed) return { exitCode: EXIT_RULE_FAILED, report }
