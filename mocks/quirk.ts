@@ -4,6 +4,7 @@
  * and the reason for that default, never a silent guess. The fidelity table (docs/FIDELITY.md) and
  * `reconnect-lab list` are generated from these records, and a test checks each id has a test.
  */
+import type { OptionType } from './pack-option-parsing.ts'
 import type { MockProviderId } from './types.ts'
 
 export interface QuirkOption {
@@ -13,6 +14,10 @@ export interface QuirkOption {
   default: string
   /** Why this default: observed beats documented, first-hand captures beat blog posts. */
   why: string
+  /** How a pack writes the value when it is not one of `values` as text: a number, a range, a template, a list. */
+  type?: OptionType
+  /** Set when this is no pack option: where the quirk is chosen instead (a pack field, an event). */
+  chosenBy?: string
 }
 
 export interface Quirk {

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { IdSource } from '../../src/ids.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
-import { PackOptionError, readPackOptions } from '../pack-option-parsing.ts'
+import { definePackOptions, PackOptionError, readPackOptions } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import { buildMetadata } from '../spec/app.ts'
 import { type CoreHooks, type ErrorReason, pkceSettingDecided, splitScope } from '../spec/core.ts'
@@ -441,9 +441,12 @@ export function createDatabricksMock(options: DatabricksMockOptions): Databricks
   return Object.assign(built, { singleUseRefreshTokens: singleUse })
 }
 
+/** A Databricks pack's options: its quirk records' options, nothing else. */
+export const databricksPackOptions = definePackOptions('databricks', databricksQuirks)
+
 /** The harness's pack input: `instance` names the workspace, `options` the quirk options (quirks.ts). */
 export function createDatabricksMockFromInput(input: MockFactoryInput): DatabricksMock {
-  const options = readPackOptions('databricks', databricksQuirks, input.options)
+  const options = readPackOptions(databricksPackOptions, input.options)
   if (input.approvalRequired) {
     throw new PackOptionError(
       'databricks: approvalRequired is not supported: an account admin enables the app integration when creating it; there is no approval gate at consent',

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
+import { definePackOptions, type PackOptionValue, readPackOptions } from '../pack-option-parsing.ts'
 import { PolicyError } from '../policy.ts'
 import { requestState } from '../request-state.ts'
 import { type AccessTokenCheck, type IssuedTokens, heldOnly, splitScope } from '../spec/core.ts'
@@ -27,7 +28,7 @@ import { createSpecMock, type SpecMock } from '../spec/index.ts'
 import { readOAuthBody } from '../spec/params.ts'
 import type { FamilyRecord, ProviderStore } from '../store.ts'
 import { fireQuirk } from '../quirk-tally.ts'
-import type { GoogleQuirkId } from './quirks.ts'
+import { GOOGLE_SIGN_IN_SCOPES, type GoogleQuirkId, googleQuirks } from './quirks.ts'
 import type { ConsentGate, GrantEndCause, GrantTruth, MockOptions, TokenPolicy } from '../types.ts'
 
 /** The approval key the world's `approve_app` sets (src/world/mock-registry.ts APP_APPROVAL_KEY; a test keeps them equal). */
@@ -46,13 +47,7 @@ export const GOOGLE_PATHS = Object.freeze({
   jwks: '/oauth2/v3/certs',
 })
 
-export const GOOGLE_SIGN_IN_SCOPES: readonly string[] = [
-  'openid',
-  'email',
-  'profile',
-  'https://www.googleapis.com/auth/userinfo.email',
-  'https://www.googleapis.com/auth/userinfo.profile',
-]
+export { GOOGLE_SIGN_IN_SCOPES }
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly'
 
 export function isSignInScope(scope: string): boolean {
@@ -123,25 +118,37 @@ function fail(message: string): never {
   throw new PolicyError(`google: ${message}`)
 }
 
-function checkOptions(options: GoogleMockOptions): void {
-  if (options.publishingStatus !== undefined && !['production', 'testing'].includes(options.publishingStatus))
-    fail("option publishingStatus must be 'production' or 'testing'")
-  if (options.userType !== undefined && !['external', 'internal'].includes(options.userType))
-    fail("option userType must be 'external' or 'internal'")
-  const hours = options.reauthPolicyHours
-  if (hours !== undefined && (!Number.isInteger(hours) || hours < 0 || hours > 24))
-    fail('option reauthPolicyHours must be an integer from 1 to 24 (0: no reauth policy)')
-  const days = options.timeBasedAccessDays
-  if (days !== undefined && (!Number.isInteger(days) || days < 0 || days > 365))
-    fail('option timeBasedAccessDays must be an integer from 1 to 365 (0: off)')
-  if (
-    options.invalidTokenStatus !== undefined &&
-    !['UNAUTHENTICATED', 'omit'].includes(options.invalidTokenStatus)
-  )
-    fail("option invalidTokenStatus must be 'UNAUTHENTICATED' or 'omit'")
-  for (const scope of options.uncheckedScopes ?? []) {
-    if (isSignInScope(scope)) fail(`option uncheckedScopes: sign-in scope "${scope}" cannot be unticked`)
+/**
+ * The pack options a Google pack may carry: its quirk records' options (ranges, the scope list and
+ * its sign-in scopes included), the user type (no quirk's: it decides whether Testing applies), and
+ * domain-wide delegation, a refused setup the factory turns away with its reason.
+ */
+export const googlePackOptions = definePackOptions('google', googleQuirks, {
+  extra: [
+    {
+      name: 'userType',
+      values: ['external', 'internal'],
+      default: 'external',
+      why: "the OAuth consent screen's user type: Testing mode's 7-day expiry applies to External apps only",
+    },
+  ],
+  extraKeys: ['domainWideDelegation'],
+})
+
+/** The pack options among GoogleMockOptions, as a pack writes them (a scope list as one string). */
+function asPackOptions(options: GoogleMockOptions): Record<string, PackOptionValue> {
+  const names = new Set<string>(googlePackOptions.options.map((o) => o.name))
+  const out: Record<string, PackOptionValue> = {}
+  for (const [name, value] of Object.entries(options)) {
+    if (!names.has(name) || value === undefined) continue
+    out[name] = Array.isArray(value) ? value.join(' ') : (value as PackOptionValue)
   }
+  return out
+}
+
+/** The options a mock is built with, checked against googlePackOptions (the same check a pack gets). */
+function checkOptions(options: GoogleMockOptions): void {
+  readPackOptions(googlePackOptions, asPackOptions(options))
 }
 
 function escapeHtml(text: string): string {
@@ -597,69 +604,30 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
   })
 }
 
-/** Pack options a Google pack may carry (validated here; unknown keys are refused). */
-const PACK_OPTION_KEYS = [
-  'publishingStatus',
-  'userType',
-  'unusedExpiry',
-  'liveTokenLimit',
-  'reauthPolicyHours',
-  'uncheckedScopes',
-  'invalidTokenStatus',
-  'adminPolicyEnforced',
-  'reconsentRevokesPrevious',
-  'timeBasedAccessDays',
-] as const
-
+/** A pack's options as the mock takes them, read through googlePackOptions (checked there). */
 export function parseGooglePackOptions(
-  options: Record<string, string | number | boolean>,
+  raw: Record<string, string | number | boolean>,
 ): Omit<GoogleMockOptions, keyof MockOptions> {
-  if (options['domainWideDelegation'] !== undefined && options['domainWideDelegation'] !== false) {
+  if (raw['domainWideDelegation'] !== undefined && raw['domainWideDelegation'] !== false) {
     fireQuirk('google.no-domain-wide-delegation' satisfies GoogleQuirkId)
     fail('Google actions use OAuth user authentication and do not support domain-wide delegation')
   }
-  for (const key of Object.keys(options)) {
-    if (key !== 'domainWideDelegation' && !(PACK_OPTION_KEYS as readonly string[]).includes(key))
-      fail(`unknown pack option "${key}" (known: ${PACK_OPTION_KEYS.join(', ')})`)
-  }
-  const oneOf = <T extends string>(key: string, values: readonly T[]): T | undefined => {
-    const value = options[key]
-    if (value === undefined) return undefined
-    if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
-      fail(`option ${key} must be one of ${values.join(', ')}`)
-    return value as T
-  }
-  const flag = (key: string): boolean | undefined => {
-    const value = options[key]
-    if (value === undefined) return undefined
-    if (typeof value !== 'boolean') fail(`option ${key} must be true or false`)
-    return value
-  }
-  const int = (key: string): number | undefined => {
-    const value = options[key]
-    if (value === undefined) return undefined
-    if (typeof value !== 'number') fail(`option ${key} must be a number`)
-    return value
-  }
-  const unchecked = options['uncheckedScopes']
-  if (unchecked !== undefined && typeof unchecked !== 'string')
-    fail('option uncheckedScopes must be a space-separated string of scopes')
-  const parsed = {
-    publishingStatus: oneOf('publishingStatus', ['production', 'testing'] as const),
-    userType: oneOf('userType', ['external', 'internal'] as const),
-    unusedExpiry: flag('unusedExpiry'),
-    liveTokenLimit: flag('liveTokenLimit'),
-    reauthPolicyHours: int('reauthPolicyHours'),
-    uncheckedScopes: unchecked === undefined ? undefined : splitScope(unchecked),
-    invalidTokenStatus: oneOf('invalidTokenStatus', ['UNAUTHENTICATED', 'omit'] as const),
-    adminPolicyEnforced: flag('adminPolicyEnforced'),
-    reconsentRevokesPrevious: flag('reconsentRevokesPrevious'),
-    timeBasedAccessDays: int('timeBasedAccessDays'),
+  const options = readPackOptions(googlePackOptions, raw)
+  const parsed: Omit<GoogleMockOptions, keyof MockOptions> = {
+    publishingStatus: options.choice('publishingStatus'),
+    userType: options.choice('userType'),
+    unusedExpiry: options.flag('unusedExpiry'),
+    liveTokenLimit: options.flag('liveTokenLimit'),
+    reauthPolicyHours: options.number('reauthPolicyHours'),
+    uncheckedScopes: options.list('uncheckedScopes'),
+    invalidTokenStatus: options.choice('invalidTokenStatus'),
+    adminPolicyEnforced: options.flag('adminPolicyEnforced'),
+    reconsentRevokesPrevious: options.flag('reconsentRevokesPrevious'),
+    timeBasedAccessDays: options.number('timeBasedAccessDays'),
   }
   const out: Omit<GoogleMockOptions, keyof MockOptions> = {}
   for (const [key, value] of Object.entries(parsed))
     if (value !== undefined) Object.assign(out, { [key]: value })
-  // The ranges and scope rules are checked once, by createGoogleMock (checkOptions), which every pack goes through.
   return out
 }
 

@@ -4,6 +4,15 @@
  */
 import { defineQuirks } from '../quirk.ts'
 
+/** The sign-in scopes: granular consent cannot untick them, and they alone spare Testing mode's 7 days. */
+export const GOOGLE_SIGN_IN_SCOPES: readonly string[] = [
+  'openid',
+  'email',
+  'profile',
+  'https://www.googleapis.com/auth/userinfo.email',
+  'https://www.googleapis.com/auth/userinfo.profile',
+]
+
 export const googleQuirks = defineQuirks([
   {
     id: 'google.refresh-token-never-rotates',
@@ -120,6 +129,7 @@ export const googleQuirks = defineQuirks([
       values: ['0', '1..24'],
       default: '0',
       why: 'A Workspace admin setting that is off unless the org configures it (0 = no reauth policy). The mock counts the period from the consent that minted the grant and applies it to every grant of the client.',
+      type: { kind: 'integer', min: 0, max: 24, note: '0: no reauth policy' },
     },
   },
   {
@@ -136,6 +146,11 @@ export const googleQuirks = defineQuirks([
       values: ['', '<space-separated scopes>'],
       default: '',
       why: 'Users grant everything unless they untick something; `google.setUncheckedScopes(login, …)` scripts one user.',
+      type: {
+        kind: 'list',
+        of: 'scopes',
+        refused: { items: GOOGLE_SIGN_IN_SCOPES, why: 'sign-in scopes cannot be unticked' },
+      },
     },
   },
   {
@@ -259,6 +274,7 @@ export const googleQuirks = defineQuirks([
       values: ['0', '30', '180'],
       default: '0',
       why: 'UNCONFIRMED (third-party notes only): off unless a scenario asks for it.',
+      type: { kind: 'number' },
     },
   },
   {

@@ -18,7 +18,7 @@ import type { ErrorReason } from '../spec/core.ts'
 import type { BodyFormat } from '../spec/params.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
 import { fireQuirk, policyLedgerQuirks } from '../quirk-tally.ts'
-import { readPackOptions } from '../pack-option-parsing.ts'
+import { definePackOptions, readPackOptions } from '../pack-option-parsing.ts'
 import { type JiraQuirkId, jiraQuirks } from './quirks.ts'
 
 export const JIRA_PATHS = Object.freeze({
@@ -393,7 +393,13 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
 }
 
 /** Pack options the Jira factory understands that are no quirk's (a setup, the extra sites). */
-const OTHER_OPTIONS = ['deployment', 'extraSites'] as const
+/**
+ * A Jira pack's options: its quirk records' options, plus two keys the factory checks itself (the
+ * deployment, refused unless Cloud with its reason; extra sites of the same app).
+ */
+export const jiraPackOptions = definePackOptions('jira', jiraQuirks, {
+  extraKeys: ['deployment', 'extraSites'],
+})
 
 /**
  * Checks a pack's (or a /_lab client's) policy against Atlassian's: the lifetimes are fixed for every 3LO app ("cannot be
@@ -415,7 +421,7 @@ function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolic
 /** The world's factory: a pack's instance is the site, its options are validated here. */
 export function createJiraMockFromInput(input: MockFactoryInput): JiraMock {
   const raw = input.options ?? {}
-  const options = readPackOptions('jira', jiraQuirks, raw, OTHER_OPTIONS)
+  const options = readPackOptions(jiraPackOptions, raw)
   const deployment = raw['deployment']
   if (deployment === 'data_center') {
     fireQuirk('jira.cloud-only' satisfies JiraQuirkId)

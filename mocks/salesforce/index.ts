@@ -20,10 +20,12 @@ import { NO_STORE_HEADERS, RFC_DIALECT, type ResponseDialect, toResponse } from 
 import { signIdToken } from '../spec/id-token.ts'
 import { createSpecMock, type SpecMock } from '../spec/index.ts'
 import { readOAuthBody } from '../spec/params.ts'
+import { definePackOptions, readPackOptions } from '../pack-option-parsing.ts'
+import type { Quirk } from '../quirk.ts'
 import type { FamilyRecord, ProviderStore } from '../store.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
 import { policyLedgerQuirks } from '../quirk-tally.ts'
-import type { SalesforceQuirkId } from './quirks.ts'
+import { type SalesforceQuirkId, salesforceQuirks } from './quirks.ts'
 
 /** The approval key the world's `approve_app` sets (src/world/mock-registry.ts APP_APPROVAL_KEY; a test keeps them equal). */
 export const SALESFORCE_APPROVAL_KEY = 'app'
@@ -40,8 +42,12 @@ export const SALESFORCE_PATHS = Object.freeze({
 })
 
 /** The session timeouts Salesforce offers (Session Settings / connected-app session policy), in minutes. */
-export const SALESFORCE_SESSION_TIMEOUTS_MIN: readonly number[] = [15, 30, 60, 120, 240, 480, 720, 1440]
-export const SALESFORCE_DEFAULT_SESSION_TIMEOUT_MIN = 120
+const SESSION_TIMEOUT = (salesforceQuirks as readonly Quirk[]).find(
+  (q) => q.id === 'salesforce.access-token-lifetime-is-session-timeout',
+)?.option
+/** (The values and the default are the quirk record's option, written once there.) */
+export const SALESFORCE_SESSION_TIMEOUTS_MIN: readonly number[] = (SESSION_TIMEOUT?.values ?? []).map(Number)
+export const SALESFORCE_DEFAULT_SESSION_TIMEOUT_MIN = Number(SESSION_TIMEOUT?.default ?? 120)
 /** Approvals (refresh tokens) one user may hold for one connected app. */
 export const SALESFORCE_MAX_APPROVALS = 5
 /** The developer's idle cap: a 30-day sliding idle TTL. */
@@ -553,7 +559,35 @@ export function createSalesforceMock(options: SalesforceMockOptions): Salesforce
   })
 }
 
-/** Pack options a Salesforce pack may carry (validated here; unknown keys are refused). */
+/**
+ * The pack options a Salesforce pack may carry: its quirk records' options, the two that are no
+ * quirk's (the approval gate's choice, the indexing connector), and the approval gate's cross-check.
+ */
+export const salesforcePackOptions = definePackOptions('salesforce', salesforceQuirks, {
+  extra: [
+    {
+      name: 'approvalGate',
+      values: ['install', 'admin_approved_users'],
+      default: 'install',
+      why: 'which gate `approvalRequired` closes: the app install, or "Admin approved users are pre-authorized"',
+    },
+    {
+      name: 'indexingConnector',
+      values: ['false', 'true'],
+      default: 'false',
+      why: 'the org also connects the search-indexing connected app (its own approvals, caps and policy)',
+    },
+  ],
+  requires: [
+    {
+      when: ['approvalGate'],
+      needs: { key: 'approvalRequired', value: true },
+      why: 'approvalGate only means something with approvalRequired: true',
+    },
+  ],
+})
+
+/** Pack options a Salesforce pack may carry, read through salesforcePackOptions (checked there). */
 export interface SalesforcePackOptions {
   refreshPolicy: SalesforceRefreshPolicy
   idleTtlCap: boolean
@@ -567,57 +601,21 @@ export interface SalesforcePackOptions {
   pkce: 'required' | 'optional'
 }
 
-const PACK_OPTION_KEYS = [
-  'pkce',
-  'refreshPolicy',
-  'idleTtlCap',
-  'rtr',
-  'sessionTimeoutMinutes',
-  'permittedUsers',
-  'approvalGate',
-  'indexingConnector',
-] as const
-
 export function parseSalesforcePackOptions(
-  options: Record<string, string | number | boolean>,
+  raw: Record<string, string | number | boolean>,
   approvalRequired = false,
 ): SalesforcePackOptions {
-  for (const key of Object.keys(options)) {
-    if (!(PACK_OPTION_KEYS as readonly string[]).includes(key))
-      fail(`unknown pack option "${key}" (known: ${PACK_OPTION_KEYS.join(', ')})`)
-  }
-  const flag = (key: string): boolean => {
-    const value = options[key]
-    if (value === undefined) return false
-    if (typeof value !== 'boolean') fail(`option ${key} must be true or false`)
-    return value
-  }
-  const permittedUsers = options['permittedUsers'] ?? 'all'
-  if (permittedUsers !== 'all' && permittedUsers !== 'admin_approved')
-    fail("option permittedUsers must be 'all' or 'admin_approved'")
-  const approvalGate = options['approvalGate'] ?? 'install'
-  if (approvalGate !== 'install' && approvalGate !== 'admin_approved_users')
-    fail("option approvalGate must be 'install' or 'admin_approved_users'")
-  if (options['approvalGate'] !== undefined && !approvalRequired)
-    fail('option approvalGate only means something with approvalRequired: true')
-  const minutes = options['sessionTimeoutMinutes'] ?? SALESFORCE_DEFAULT_SESSION_TIMEOUT_MIN
-  sessionTimeoutMs(minutes)
+  const options = readPackOptions(salesforcePackOptions, raw, { approvalRequired })
   return {
-    refreshPolicy: parseSalesforceRefreshPolicy(options['refreshPolicy'] ?? 'infinite'),
-    idleTtlCap: flag('idleTtlCap'),
-    rtr: flag('rtr'),
-    sessionTimeoutMinutes: minutes as number,
-    permittedUsers,
-    approvalGate,
-    indexingConnector: flag('indexingConnector'),
-    pkce: pkceOption(options['pkce']),
+    refreshPolicy: parseSalesforceRefreshPolicy(options.text('refreshPolicy') ?? 'infinite'),
+    idleTtlCap: options.flag('idleTtlCap') ?? false,
+    rtr: options.flag('rtr') ?? false,
+    sessionTimeoutMinutes: options.number('sessionTimeoutMinutes') ?? SALESFORCE_DEFAULT_SESSION_TIMEOUT_MIN,
+    permittedUsers: options.choice('permittedUsers') ?? 'all',
+    approvalGate: options.choice('approvalGate') ?? 'install',
+    indexingConnector: options.flag('indexingConnector') ?? false,
+    pkce: options.choice('pkce') ?? 'optional',
   }
-}
-
-function pkceOption(value: unknown): 'required' | 'optional' {
-  if (value === undefined) return 'optional'
-  if (value !== 'required' && value !== 'optional') fail("option pkce must be 'required' or 'optional'")
-  return value
 }
 
 /** The harness's factory: a pack's instance, options, custom policy and approval gate. */

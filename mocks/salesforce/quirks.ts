@@ -117,6 +117,14 @@ export const salesforceQuirks = defineQuirks([
       values: ['infinite', 'immediately', 'specific_inactivity:<N>:<UNIT>', 'specific_lifetime:<N>:<UNIT>'],
       default: 'infinite',
       why: 'Salesforce documents "Refresh token is valid until revoked" as the default policy. Under "immediately" the grant lives exactly one session (session timeout from the consent; the mock does not extend that session by use).',
+      type: {
+        kind: 'template',
+        // N from 1 to 9999 (leading zeros allowed, N = 0 not): the metadata form.
+        pattern:
+          /^(infinite|immediately|(specific_inactivity|specific_lifetime):(?!0+:)\d{1,4}:(HOURS|DAYS|MONTHS))$/,
+        expected:
+          'infinite, immediately, specific_inactivity:<N>:<HOURS|DAYS|MONTHS> or specific_lifetime:<N>:<HOURS|DAYS|MONTHS> with N >= 1',
+      },
     },
   },
   {
@@ -169,6 +177,7 @@ export const salesforceQuirks = defineQuirks([
       values: ['15', '30', '60', '120', '240', '480', '720', '1440'],
       default: '120',
       why: 'The org Session Settings default is 2 hours; the values are the timeouts Salesforce offers.',
+      type: { kind: 'number' },
     },
   },
   {
@@ -234,6 +243,7 @@ export const salesforceQuirks = defineQuirks([
       values: ['true', 'false'],
       default: 'true',
       why: 'The troubleshooting page describes an installed connected app; the pack option `approvalRequired` (with approvalGate=install) starts it uninstalled. Users with "Approve Uninstalled Connected Apps" (admins, the indexing service user) pass the gate.',
+      chosenBy: "the pack's approvalRequired (approvalGate: install) and the admin's approve event",
     },
   },
   {

@@ -21,7 +21,7 @@ import type { AccessTokenCheck, ErrorReason } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, type WireResponse, toResponse } from '../spec/dialect.ts'
 import type { ConsentGate, MockOptions, TokenPolicy } from '../types.ts'
 import { policyLedgerQuirks } from '../quirk-tally.ts'
-import { readPackOptions } from '../pack-option-parsing.ts'
+import { definePackOptions, readPackOptions } from '../pack-option-parsing.ts'
 import { type SlackQuirkId, slackQuirks } from './quirks.ts'
 
 export const SLACK_PATHS = Object.freeze({
@@ -525,9 +525,12 @@ function checkPolicy(policy: Partial<TokenPolicy> | undefined, fixed: TokenPolic
   }
 }
 
+/** A Slack pack's options: its quirk records' options, nothing else. */
+export const slackPackOptions = definePackOptions('slack', slackQuirks)
+
 /** The world's factory: a pack's instance is the workspace; options are validated here. */
 export function createSlackMockFromInput(input: MockFactoryInput): SlackMock {
-  const options = readPackOptions('slack', slackQuirks, input.options)
+  const options = readPackOptions(slackPackOptions, input.options)
   const tokenRotation = options.flag('tokenRotation')
   const oldRefreshToken = options.choice('oldRefreshToken')
   const concurrentRefresh = options.choice('concurrentRefresh')

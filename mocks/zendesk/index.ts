@@ -17,7 +17,7 @@
 import type { Context } from 'hono'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/clock.ts'
 import type { MockFactoryInput } from '../factory-input.ts'
-import { PackOptionError, readPackOptions } from '../pack-option-parsing.ts'
+import { definePackOptions, PackOptionError, readPackOptions } from '../pack-option-parsing.ts'
 import { PolicyError, parsePolicyPatch, resolvePolicy } from '../policy.ts'
 import type { AccessTokenCheck, CoreHooks } from '../spec/core.ts'
 import { RFC_DIALECT, type ResponseDialect, toResponse } from '../spec/dialect.ts'
@@ -527,9 +527,12 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
   return { ...built, control, reset: () => control.reset(), subdomain, tokens }
 }
 
+/** A Zendesk pack's options: its quirk records' options, nothing else. */
+export const zendeskPackOptions = definePackOptions('zendesk', zendeskQuirks)
+
 /** The harness's pack input: `instance` is the subdomain, `options` the quirk options (quirks.ts). */
 export function createZendeskMockFromInput(input: MockFactoryInput): ZendeskMock {
-  const options = readPackOptions('zendesk', zendeskQuirks, input.options)
+  const options = readPackOptions(zendeskPackOptions, input.options)
   if (input.approvalRequired) {
     throw new PackOptionError(
       'zendesk: approvalRequired is not supported: admins create the OAuth client, then each teammate authorises it; Zendesk has no approval gate at consent',

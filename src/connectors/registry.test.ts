@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
+import { definePackOptions } from '../../mocks/pack-option-parsing.ts'
 import { createBaselineMock } from '../../mocks/spec/index.ts'
 import { DAY_MS, HOUR_MS, ManualClock, MINUTE_MS } from '../clock.ts'
 import { createSequentialIds } from '../ids.ts'
@@ -17,7 +18,7 @@ import type { ConnectorRecord } from './types.ts'
 /** The one list of built-in ids (src/connectors/ids.ts): the type and the registry both come from it. */
 const BUILT_IN: readonly ProviderId[] = CONNECTOR_IDS
 
-const factoryInput = (options?: Record<string, string | number | boolean>) => ({
+const baseInput = (options?: Record<string, string | number | boolean>) => ({
   clock: new ManualClock(0),
   ids: createSequentialIds(),
   issuer: 'http://pack.mock',
@@ -55,14 +56,24 @@ describe('the connector registry', () => {
     for (const id of BUILT_IN) {
       const record = connector(id)
       expect(record.mockOptions).toEqual(mockOptionsOf(record))
+      // A quirk chosen elsewhere (a pack field, a scheduled fault) is no pack option: the mock refuses it.
+      for (const quirk of record.mock.quirks) {
+        const option = quirk.option
+        if (!option || (option.chosenBy === undefined && /^[A-Za-z][A-Za-z0-9]*$/.test(option.name))) continue
+        expect(record.mockOptions.map((o) => o.name)).not.toContain(option.name)
+        expect(() => record.mock.create(baseInput({ [option.name]: 'x' })), quirk.id).toThrow(/unknown/)
+      }
       for (const option of record.mockOptions) {
         expect(option.values).toContain(option.default)
-        const gap = NOT_A_PACK_OPTION[option.name]
-        if (gap !== undefined) {
-          expect(() => record.mock.create(factoryInput({ [option.name]: 'x' })), gap).toThrow(/unknown/)
-          continue
-        }
         const needs = NEEDS[option.name] ?? {}
+        // A cross-field requirement on the pack's approvalRequired (Salesforce's approvalGate) is met.
+        const gated = record.mock.options.requires.some(
+          (r) => r.when.includes(option.name) && r.needs.key === 'approvalRequired',
+        )
+        const factoryInput = (options: Record<string, string | number | boolean>) => ({
+          ...baseInput(options),
+          ...(gated ? { approvalRequired: true } : {}),
+        })
         for (const raw of option.values) {
           if (isTemplate(raw)) continue
           optionsSeen++
@@ -78,7 +89,7 @@ describe('the connector registry', () => {
           `${id} ${option.name}`,
         ).toThrow()
       }
-      expect(() => record.mock.create(factoryInput({ notAnOption: 'x' })), id).toThrow()
+      expect(() => record.mock.create(baseInput({ notAnOption: 'x' })), id).toThrow()
     }
     expect(optionsSeen).toBeGreaterThan(40)
   })
@@ -91,12 +102,6 @@ describe('the connector registry', () => {
 const asOptionValue = (raw: string): string | number | boolean =>
   raw === 'true' ? true : raw === 'false' ? false : /^\d+$/.test(raw) ? Number(raw) : raw
 const isTemplate = (raw: string) => /[<>]|\.\./.test(raw)
-
-/** Quirk options that are not pack options (the quirk record says where they are chosen instead). */
-const NOT_A_PACK_OPTION: Readonly<Record<string, string>> = {
-  'omit_refresh_token (a scheduled Fault, not a constructor option)': 'jira: a scheduled fault',
-  appInstalled: "salesforce: the pack's approvalRequired and the admin's approve event",
-}
 
 /** Options that only mean something together with another one. */
 const NEEDS: Readonly<Record<string, Record<string, boolean>>> = {
@@ -113,6 +118,8 @@ describe('a made-up connector needs nothing but its record', () => {
     mock: {
       create: (input) => createBaselineMock({ ...input, policy: { accessTokenTtlMs: HOUR_MS } }),
       quirks: [],
+      // Its one pack option is the on-premises deployment it refuses (see unsupportedSetups).
+      options: definePackOptions('acme', [], { extraKeys: ['deployment'] }),
     },
     client: extendBaseline(ACME),
     profile: {

@@ -21,6 +21,7 @@ import { jiraConnector } from './jira/index.ts'
 import { salesforceConnector } from './salesforce/index.ts'
 import { slackConnector } from './slack/index.ts'
 import type { ConnectorRecord, MockOption, UnsupportedSetup } from './types.ts'
+import { type PackOptionContext, packOptionProblem } from '../../mocks/pack-option-parsing.ts'
 import { zendeskConnector } from './zendesk/index.ts'
 
 const BUILT_IN: Readonly<Record<ProviderId, ConnectorRecord>> = {
@@ -40,17 +41,13 @@ export interface Connector extends ConnectorRecord {
    * manager/source clock skew drawn for every generated org (src/suite/clock-skew.ts).
    */
   suiteProfile: ProviderProfile
-  /** The pack options the mock takes, from its quirk records. */
+  /** The pack options the mock takes (`mock.options`: its quirk records' options and the few that are no quirk's). */
   mockOptions: readonly MockOption[]
 }
 
-/** The pack options a connector's mock takes: the `option` of each of its quirk records. */
+/** The pack options a connector's mock takes, as its PackOptionSet defines them. */
 export function mockOptionsOf(record: Pick<ConnectorRecord, 'mock'>): MockOption[] {
-  return record.mock.quirks.flatMap((q) =>
-    q.option
-      ? [{ name: q.option.name, values: q.option.values, default: q.option.default, quirk: q.id }]
-      : [],
-  )
+  return [...record.mock.options.options]
 }
 
 function derive(record: ConnectorRecord): Connector {
@@ -110,49 +107,28 @@ export interface OptionRefusal {
 }
 
 /**
- * Pack option keys the harness itself sets or refuses, not quirk options: a pack's deployment and
- * Google's domain-wide delegation (unsupported setups, refused with their reason), Salesforce's
- * indexing connector and approval gate and Google's user type (set by the world). The mock factory
- * checks their values.
- */
-export const HARNESS_OPTION_KEYS: ReadonlySet<string> = new Set([
-  'deployment',
-  'domainWideDelegation',
-  'indexingConnector',
-  'approvalGate',
-  'userType',
-])
-
-/** A value list that is a pattern (`1..24`, `specific_inactivity:<N>:<UNIT>`): the mock checks those values itself. */
-const isPattern = (values: readonly string[]) => values.some((v) => v.includes('<') || v.includes('..'))
-
-/**
- * The connector record's verdict on a pack's options: every key one of the options its quirk records
- * define (or one of HARNESS_OPTION_KEYS), every value one of
- * the record's values. Undefined when the record accepts them; the mock factory still validates what
- * a record cannot express (patterns, combinations).
+ * The connector record's verdict on a pack's options, from the mock's own PackOptionSet (the one
+ * definition: names, values, ranges, templates, lists and cross-field checks; see
+ * mocks/pack-option-parsing.ts). Undefined when the set accepts them; the mock factory reads them
+ * through the same set, and still refuses what only it can judge (a refused setup, a site name).
  */
 export function packOptionRefusal(
   provider: ProviderId,
   options: Readonly<Record<string, string | number | boolean>> | undefined,
+  pack: PackOptionContext = {},
 ): OptionRefusal | undefined {
-  const known = connector(provider).mockOptions.filter((o) => /^[A-Za-z][A-Za-z0-9]*$/.test(o.name))
-  for (const [key, value] of Object.entries(options ?? {})) {
-    const option = known.find((o) => o.name === key)
-    if (!option) {
-      if (HARNESS_OPTION_KEYS.has(key)) continue
-      const names = [...new Set(known.map((o) => o.name))]
-      return {
-        key,
-        message: `${provider} pack option "${key}" is unknown (known: ${names.length > 0 ? names.join(', ') : 'none'})`,
-      }
+  const set = connector(provider).mock.options
+  const found = packOptionProblem(set, options, pack)
+  if (!found) return undefined
+  if (found.kind === 'unknown')
+    return { key: found.key, message: `${provider} pack option "${found.key}" is unknown ${found.problem}` }
+  const def = set.options.find((o) => o.name === found.key)
+  // A plain one-of option is worded as the registry always worded it (values unquoted).
+  const value = options?.[found.key]
+  if (found.kind === 'value' && def !== undefined && def.type === undefined && value !== undefined)
+    return {
+      key: found.key,
+      message: `${provider} pack option ${found.key} must be one of ${def.values.join(', ')}, got ${JSON.stringify(value)}`,
     }
-    if (isPattern(option.values)) continue
-    if (!option.values.includes(String(value)))
-      return {
-        key,
-        message: `${provider} pack option ${key} must be one of ${option.values.join(', ')}, got ${JSON.stringify(value)}`,
-      }
-  }
-  return undefined
+  return { key: found.key, message: `${provider} pack option ${found.key} ${found.problem}` }
 }

@@ -6,6 +6,7 @@
  * fails the typecheck, and a part it legitimately has none of is stated (`null`, `[]`) with a reason.
  */
 import type { MockFactoryInput } from '../../mocks/factory-input.ts'
+import type { PackOptionDef, PackOptionSet } from '../../mocks/pack-option-parsing.ts'
 import type { Quirk } from '../../mocks/quirk.ts'
 import type { MockProvider } from '../../mocks/types.ts'
 import type { ProviderId } from '../manager/contract.ts'
@@ -43,10 +44,12 @@ export interface UnsupportedSetup {
 export interface ConnectorRecord {
   id: ProviderId
   /**
-   * Server side. `create` builds the mock from a pack; its options (names, values, defaults) are the
-   * `option`s of `quirks` (mocks/<provider>/quirks.ts), written once there: see `mockOptionsOf`.
+   * Server side. `create` builds the mock from a pack; `options` are its pack options (names, values,
+   * defaults, ranges, cross-field checks): the `option`s of `quirks` (mocks/<provider>/quirks.ts) plus
+   * the few that are no quirk's, defined once by the mock (definePackOptions) and read by the factory
+   * and by the harness alike.
    */
-  mock: { create: MockFactory; quirks: readonly Quirk[] }
+  mock: { create: MockFactory; quirks: readonly Quirk[]; options: PackOptionSet }
   /** Client side: endpoints, token-response and error parsing (src/providers/<provider>.ts). */
   client: ProviderClient
   /** How the conformance suite explores the provider (src/suite/profiles/<provider>.ts). */
@@ -67,10 +70,5 @@ export interface ConnectorRecord {
   unsupportedSetups: readonly UnsupportedSetup[]
 }
 
-/** A connector's pack option, as its quirk records define it. */
-export interface MockOption {
-  name: string
-  values: readonly string[]
-  default: string
-  quirk: string
-}
+/** A connector's pack option, as its mock's PackOptionSet defines it (from a quirk record, or no quirk's). */
+export type MockOption = PackOptionDef

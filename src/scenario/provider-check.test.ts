@@ -80,6 +80,44 @@ describe('scenario packs checked against their provider', () => {
     expect(message).toContain('must be one of production, testing')
   })
 
+  it("refuses a number out of its range and a failing cross-field check at the key, in the record's words", () => {
+    const range = refusal(`      provider: google
+      setup: custom
+      options: { reauthPolicyHours: 48 }`)
+    expect(range).toContain(
+      'ticket.yaml:8:18: org.packs[0].options.reauthPolicyHours: google pack option reauthPolicyHours must be an integer from 0 to 24 (0: no reauth policy), got 48',
+    )
+    const scopes = refusal(`      provider: google
+      setup: custom
+      options: { uncheckedScopes: openid }`)
+    expect(scopes).toContain(
+      'options.uncheckedScopes: google pack option uncheckedScopes may not hold "openid"',
+    )
+    const gate = refusal(`      provider: salesforce
+      setup: custom
+      options: { approvalGate: install }`)
+    expect(gate).toContain(
+      'org.packs[0].options.approvalGate: salesforce pack option approvalGate needs approvalRequired: true',
+    )
+    expect(gate).toContain(
+      'approvalGate (install | admin_approved_users; default install; needs approvalRequired: true)',
+    )
+    expect(() =>
+      parseScenario(
+        scenarioWithPack(`      provider: salesforce
+      setup: custom
+      approvalRequired: true
+      options: { approvalGate: admin_approved_users, refreshPolicy: 'specific_lifetime:90:DAYS' }`),
+        'ok.yaml',
+      ),
+    ).not.toThrow()
+    expect(
+      refusal(`      provider: salesforce
+      setup: custom
+      options: { refreshPolicy: 'specific_lifetime:0:DAYS' }`),
+    ).toContain('refreshPolicy must be infinite, immediately, specific_inactivity:<N>:<HOURS|DAYS|MONTHS>')
+  })
+
   it('refuses an option on a provider that has none', () => {
     const message = refusal(`      provider: baseline
       setup: custom

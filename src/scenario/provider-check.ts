@@ -16,18 +16,17 @@ export interface ProviderRefusal {
   message: string
 }
 
-/** `name` (values, default) for each of the provider's selectable quirk options. */
+/** `name` (values; default; what it needs) for each of the provider's pack options, from its mock's PackOptionSet. */
 export function validOptionsOf(provider: string): string[] {
-  const seen = new Set<string>()
-  const out: string[] = []
-  if (!isConnectorId(provider)) return out
-  for (const option of connector(provider).mockOptions) {
-    // A name that is not an identifier (a scheduled fault described as an option) is not a pack option.
-    if (!option || seen.has(option.name) || !/^[A-Za-z][A-Za-z0-9]*$/.test(option.name)) continue
-    seen.add(option.name)
-    out.push(`${option.name} (${option.values.join(' | ')}; default ${option.default})`)
-  }
-  return out
+  if (!isConnectorId(provider)) return []
+  const set = connector(provider).mock.options
+  return set.options.map((option) => {
+    const needs = set.requires
+      .filter((r) => r.when.includes(option.name))
+      .map((r) => `; needs ${r.needs.key}: ${JSON.stringify(r.needs.value)}`)
+      .join('')
+    return `${option.name} (${option.values.join(' | ')}; default ${option.default}${needs})`
+  })
 }
 
 /** The key of `keys` that `message` names, as `key`, "key", options.key or policy.keyMs. */
@@ -50,7 +49,9 @@ export function providerRefusal(
     }
   // The connector record first (the one source of options: names and values from its quirk
   // records), then the provider's own mock, built exactly as the world builds it.
-  const refused = isConnectorId(pack.provider) ? packOptionRefusal(pack.provider, pack.options) : undefined
+  const refused = isConnectorId(pack.provider)
+    ? packOptionRefusal(pack.provider, pack.options, { approvalRequired: pack.approvalRequired === true })
+    : undefined
   if (refused) {
     const valid = validOptionsOf(pack.provider)
     return {

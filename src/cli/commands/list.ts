@@ -1,4 +1,5 @@
 import { allQuirks } from '../../../mocks/quirk-registry.ts'
+import { connector, isConnectorId } from '../../connectors/registry.ts'
 import { RULES, ruleAppliesTo, ruleIsChecked } from '../../rules/catalogue/index.ts'
 import { profiledProviders } from '../../suite/profiles.ts'
 import { providersWithMocks } from '../../world/mock-registry.ts'
@@ -23,6 +24,15 @@ export function listCommand(io: CliIo): number {
     for (const q of quirks) {
       const mode = q.kind === 'default' ? 'default' : `option ${q.option?.name}=${q.option?.default}`
       lines.push(`  ${q.id.padEnd(44)} ${q.summary} [${mode}]`)
+    }
+    // The pack options that are no quirk's, from the same set the mock reads its options through.
+    const set = isConnectorId(provider) ? connector(provider).mock.options : undefined
+    for (const o of set?.options ?? []) {
+      if (o.quirk !== undefined) continue
+      const needs = set?.requires.filter((r) => r.when.includes(o.name)).map((r) => `; needs ${r.needs.key}`)
+      lines.push(
+        `  ${`option ${o.name}`.padEnd(44)} ${o.why ?? ''} [${o.values.join(' | ')}; default ${o.default}${needs?.join('') ?? ''}]`,
+      )
     }
     lines.push('')
   }

@@ -114,7 +114,9 @@ async function buildMock(
   const { section, path } = plan
   // The connector record is the one source of options (names and values from its quirk records):
   // the same check, and the same words, as a scenario pack and /_lab/options.
-  const refused = packOptionRefusal(plan.provider, section.options)
+  const refused = packOptionRefusal(plan.provider, section.options, {
+    approvalRequired: section.approvalRequired === true,
+  })
   if (refused) throw configError(options, [...path, 'options', refused.key], refused.message)
   let mock: MockProvider
   try {
@@ -370,7 +372,9 @@ export async function startServers(options: ServeOptions): Promise<RunningServer
         options: { ...plan.section.options, ...(patch as Record<string, string | number | boolean>) },
       },
     }
-    const refused = packOptionRefusal(plan.provider, next.section.options)
+    const refused = packOptionRefusal(plan.provider, next.section.options, {
+      approvalRequired: plan.section.approvalRequired === true,
+    })
     if (refused) return refuse(`options.${refused.key}`, refused.message)
     try {
       await rebuild(next)

@@ -1,5 +1,5 @@
 /** The Databricks connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
-import { createDatabricksMockFromInput } from '../../../mocks/databricks/index.ts'
+import { createDatabricksMockFromInput, databricksPackOptions } from '../../../mocks/databricks/index.ts'
 import { databricksQuirks } from '../../../mocks/databricks/quirks.ts'
 import { databricksClient } from '../../providers/databricks.ts'
 import { ROTATING_SETUPS } from '../../suite/interleavings-setups.ts'
@@ -8,7 +8,7 @@ import type { ConnectorRecord } from '../types.ts'
 
 export const databricksConnector: ConnectorRecord = {
   id: 'databricks',
-  mock: { create: createDatabricksMockFromInput, quirks: databricksQuirks },
+  mock: { create: createDatabricksMockFromInput, quirks: databricksQuirks, options: databricksPackOptions },
   client: databricksClient,
   profile: databricksProfile,
   rotating: ROTATING_SETUPS.databricks,

@@ -1,5 +1,5 @@
 /** The Google connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
-import { createGoogleMockFromInput } from '../../../mocks/google/index.ts'
+import { createGoogleMockFromInput, googlePackOptions } from '../../../mocks/google/index.ts'
 import { googleQuirks } from '../../../mocks/google/quirks.ts'
 import { googleClient } from '../../providers/google.ts'
 import { googlePaceScenarios, googleProfile } from '../../suite/profiles/google.ts'
@@ -22,7 +22,7 @@ const GOOGLE_UNSUPPORTED: readonly UnsupportedSetup[] = [
 
 export const googleConnector: ConnectorRecord = {
   id: 'google',
-  mock: { create: createGoogleMockFromInput, quirks: googleQuirks },
+  mock: { create: createGoogleMockFromInput, quirks: googleQuirks, options: googlePackOptions },
   client: googleClient,
   profile: googleProfile,
   // Google never rotates refresh tokens.

@@ -1,6 +1,6 @@
 /** The Jira connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
 import { MINUTE_MS } from '../../clock.ts'
-import { createJiraMockFromInput } from '../../../mocks/jira/index.ts'
+import { createJiraMockFromInput, jiraPackOptions } from '../../../mocks/jira/index.ts'
 import { jiraQuirks } from '../../../mocks/jira/quirks.ts'
 import { jiraClient } from '../../providers/jira.ts'
 import { ROTATING_SETUPS } from '../../suite/interleavings-setups.ts'
@@ -20,7 +20,7 @@ const JIRA_UNSUPPORTED: readonly UnsupportedSetup[] = [
 
 export const jiraConnector: ConnectorRecord = {
   id: 'jira',
-  mock: { create: createJiraMockFromInput, quirks: jiraQuirks },
+  mock: { create: createJiraMockFromInput, quirks: jiraQuirks, options: jiraPackOptions },
   client: jiraClient,
   profile: jiraProfile,
   rotating: ROTATING_SETUPS.jira,

@@ -1,5 +1,5 @@
 /** The Salesforce connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
-import { createSalesforceMockFromInput } from '../../../mocks/salesforce/index.ts'
+import { createSalesforceMockFromInput, salesforcePackOptions } from '../../../mocks/salesforce/index.ts'
 import { salesforceQuirks } from '../../../mocks/salesforce/quirks.ts'
 import { salesforceClient } from '../../providers/salesforce.ts'
 import { ROTATING_SETUPS } from '../../suite/interleavings-setups.ts'
@@ -8,7 +8,7 @@ import type { ConnectorRecord } from '../types.ts'
 
 export const salesforceConnector: ConnectorRecord = {
   id: 'salesforce',
-  mock: { create: createSalesforceMockFromInput, quirks: salesforceQuirks },
+  mock: { create: createSalesforceMockFromInput, quirks: salesforceQuirks, options: salesforcePackOptions },
   client: salesforceClient,
   profile: salesforceProfile,
   rotating: ROTATING_SETUPS.salesforce,

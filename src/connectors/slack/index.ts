@@ -1,5 +1,5 @@
 /** The Slack connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
-import { createSlackMockFromInput } from '../../../mocks/slack/index.ts'
+import { createSlackMockFromInput, slackPackOptions } from '../../../mocks/slack/index.ts'
 import { slackQuirks } from '../../../mocks/slack/quirks.ts'
 import { slackClient } from '../../providers/slack.ts'
 import { ROTATING_SETUPS } from '../../suite/interleavings-setups.ts'
@@ -19,7 +19,7 @@ const SLACK_UNSUPPORTED: readonly UnsupportedSetup[] = [
 
 export const slackConnector: ConnectorRecord = {
   id: 'slack',
-  mock: { create: createSlackMockFromInput, quirks: slackQuirks },
+  mock: { create: createSlackMockFromInput, quirks: slackQuirks, options: slackPackOptions },
   client: slackClient,
   profile: slackProfile,
   rotating: ROTATING_SETUPS.slack,

@@ -1,5 +1,5 @@
 /** The Zendesk connector: its mock, its client dialect and its suite profile, joined (see ../types.ts). */
-import { createZendeskMockFromInput } from '../../../mocks/zendesk/index.ts'
+import { createZendeskMockFromInput, zendeskPackOptions } from '../../../mocks/zendesk/index.ts'
 import { zendeskQuirks } from '../../../mocks/zendesk/quirks.ts'
 import { zendeskClient } from '../../providers/zendesk.ts'
 import { ROTATING_SETUPS } from '../../suite/interleavings-setups.ts'
@@ -8,7 +8,7 @@ import type { ConnectorRecord } from '../types.ts'
 
 export const zendeskConnector: ConnectorRecord = {
   id: 'zendesk',
-  mock: { create: createZendeskMockFromInput, quirks: zendeskQuirks },
+  mock: { create: createZendeskMockFromInput, quirks: zendeskQuirks, options: zendeskPackOptions },
   client: zendeskClient,
   profile: zendeskProfile,
   rotating: ROTATING_SETUPS.zendesk,

@@ -1,7 +1,7 @@
 /**
  * How the conformance suite explores Zendesk: one or two Zendesk packs (two account subdomains), each
- * on an enforced client (expiring tokens) or a legacy one (`options.tokens`), central or custom, with
- * the mock's selectable shapes; durations around the 30-minute access token and the 30-day refresh
+ * on an enforced client (expiring tokens) or a legacy one (`options.tokens`), central or custom (at
+ * least one custom app per org), with the mock's selectable shapes; durations around the 30-minute access token and the 30-day refresh
  * token. Daily use must never prompt, on either token kind (rule long-lived-stays-quiet): the scripted
  * horizons below say so for a year of daily runs.
  */
@@ -142,7 +142,16 @@ export const zendeskProfile: ProviderProfile = {
     })
     .map(({ teammateCount, twoAccounts, first, second }) => ({
       teammates: TEAMMATES.slice(0, teammateCount),
-      packs: twoAccounts ? [first, second] : [first],
+      // Every org holds a custom app, the only kind with a secret the org can rotate: when the first
+      // account is central, the second account is always there and custom. Without it half the orgs
+      // (one central pack) could never check secret-mismatch-is-admin, and its count fell under 30
+      // on some seeds (26 on seed 3) however the rotations were weighted.
+      packs:
+        first.setup === 'custom'
+          ? twoAccounts
+            ? [first, second]
+            : [first]
+          : [first, { ...second, setup: 'custom' as const }],
     })),
   durationsMs: [
     MINUTE_MS,
