@@ -169,7 +169,8 @@ type RefreshTrigger =
   | { kind: 'rejected'; rejectedAccessToken: string }
 
 type RefreshResult =
-  | { kind: 'fresh'; credential: StoredCredential }
+  /** adopted: the credential was another process's write, not a refresh of ours (it may be as old as its writer's refresh). */
+  | { kind: 'fresh'; credential: StoredCredential; adopted?: true }
   | { kind: 'failed'; outcome: Outcome; failure?: FailureClass }
 
 type Exchange =
@@ -454,7 +455,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
       if (current === 'unavailable') return storeUnavailable()
       if (current === undefined) return { kind: 'failed', outcome: connectRequired('not_connected') }
       const credential = withoutLease(current.credential)
-      if (satisfies(credential, trigger)) return { kind: 'fresh', credential }
+      if (satisfies(credential, trigger)) return { kind: 'fresh', credential, adopted: true }
 
       const refreshToken = credential.refreshToken
       if (refreshToken === undefined) {
@@ -636,7 +637,8 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
         if (winner === 'unavailable') return storeUnavailable()
         if (winner === undefined) return { kind: 'failed', outcome: connectRequired('not_connected') }
         const adopted = withoutLease(winner.credential)
-        if (leaseOf(winner.credential) === undefined) return { kind: 'fresh', credential: adopted }
+        if (leaseOf(winner.credential) === undefined)
+          return { kind: 'fresh', credential: adopted, adopted: true }
         const failure: FailureClass = {
           kind: 'transient',
           detail: 'another process is refreshing this credential',
@@ -708,7 +710,23 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
         rejectedAccessToken: credential.accessToken,
       })
       if (refreshed.kind === 'failed') return refreshed.outcome
-      return finalApiOutcome(provider, await callSafely(callApi, refreshed.credential.accessToken))
+      const second = await callSafely(callApi, refreshed.credential.accessToken)
+      if (
+        refreshed.adopted &&
+        second.kind === 'answered' &&
+        provider.classifyApiResult(second.result) === 'token_rejected'
+      ) {
+        // The token we picked up was another process's, and it may be old: one written late, from
+        // memory, after a store outage (Salesforce has no expires_in to tell). Only a token this
+        // process refreshed itself proves the source is at fault: refresh once more, retry once.
+        const ours = await refresh(key, pack, {
+          kind: 'rejected',
+          rejectedAccessToken: refreshed.credential.accessToken,
+        })
+        if (ours.kind === 'failed') return ours.outcome
+        return finalApiOutcome(provider, await callSafely(callApi, ours.credential.accessToken))
+      }
+      return finalApiOutcome(provider, second)
     }
     return finalApiOutcome(provider, first)
   }
