@@ -68,6 +68,8 @@ export interface ProtocolManager {
    * (a manager that does not answer `settle`, or whose answers kept finding something on the wire).
    */
   settling(): { answered: number; silent: number }
+  /** It declared `settle` in its initialize answer. */
+  settles: boolean
   close(): Promise<void>
 }
 
@@ -504,6 +506,7 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
     stderr: () => redactSecrets(stderr),
     failure: () => failure,
     settling: () => ({ ...settling }),
+    settles: canSettle,
     close: shutdown,
   }
 }
