@@ -7,8 +7,16 @@ while a call runs, this process calls back: callApi, now, sleep, store.get, stor
 store.keys. Every request from the harness runs on its own thread, so concurrent runs overlap as
 they would in a real service. Nothing but protocol messages goes to stdout; logs go to stderr.
 
+It answers `settle` (declared in `initialize`): the harness asks before each scheduling decision of
+an interleaving whether anything in this process can still run. Every place a thread waits (a
+callback answer, an HTTP answer, a per-credential lock held by another call) goes through `Quiet`,
+which counts the threads that can run; `settle` is answered once that count is zero, with the HTTP
+requests each instance has sent and not yet read to the end. Without it the harness would wait for
+10 ms of silence at every decision where one call waits on another's lock.
+
 Usage: python3 adapter.py [--keepalive-hours N] [--bug forget-rotated-refresh-token]
 """
+import collections
 import json
 import sys
 import threading
@@ -30,9 +38,102 @@ class NetworkError(Exception):
     pass
 
 
-class Rpc:
+class Quiet:
+    """Which threads of this process can run, and what each instance has on the wire.
+
+    A thread stops counting as runnable only at a wait this class knows about, and whoever ends that
+    wait (the stdin reader delivering an answer, a lock's releaser handing it over) counts it runnable
+    again before doing anything else, under the same lock. So "zero runnable" never passes while a
+    wake-up is on its way, and `settle` cannot answer early.
+    """
+
     def __init__(self):
+        self.cond = threading.Condition()
+        self.runnable = 0
+        self.in_flight = {}
+
+    def started(self):
+        """A harness request was read: its thread counts as runnable from now, before it starts."""
+        with self.cond:
+            self.runnable += 1
+
+    def finished(self):
+        with self.cond:
+            self.runnable -= 1
+            self.cond.notify_all()
+
+    def settle(self, instances):
+        """Blocks until nothing can run; returns {instance: HTTP requests sent and not yet read}."""
+        with self.cond:
+            while self.runnable > 0:
+                self.cond.wait()
+            return {instance: self.in_flight.get(instance, 0) for instance in instances}
+
+    def http_started(self, instance):
+        # From here until the answer is read the thread waits on the wire. The harness compares the
+        # count with the requests it holds at its gateway, so one still travelling is not missed.
+        with self.cond:
+            self.in_flight[instance] = self.in_flight.get(instance, 0) + 1
+            self.runnable -= 1
+            self.cond.notify_all()
+
+    def http_finished(self, instance):
+        with self.cond:
+            left = self.in_flight.get(instance, 0) - 1
+            if left > 0:
+                self.in_flight[instance] = left
+            else:
+                self.in_flight.pop(instance, None)
+            self.runnable += 1
+
+    def lock(self):
+        return QuietLock(self)
+
+
+class QuietLock:
+    """A mutex whose waiters count as blocked; release hands it straight to the next waiter (FIFO)."""
+
+    def __init__(self, quiet):
+        self.quiet = quiet
+        self.held = False
+        self.waiters = collections.deque()
+
+    def acquire(self):
+        quiet = self.quiet
+        with quiet.cond:
+            if not self.held:
+                self.held = True
+                return
+            ticket = [False]
+            self.waiters.append(ticket)
+            quiet.runnable -= 1
+            quiet.cond.notify_all()
+            while not ticket[0]:
+                quiet.cond.wait()
+
+    def release(self):
+        quiet = self.quiet
+        with quiet.cond:
+            if self.waiters:
+                # Ownership passes to the waiter, which counts as runnable at once.
+                self.waiters.popleft()[0] = True
+                quiet.runnable += 1
+                quiet.cond.notify_all()
+            else:
+                self.held = False
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class Rpc:
+    def __init__(self, quiet):
         self.lock = threading.Lock()
+        self.quiet = quiet
         self.pending = {}
         self.next_id = 0
 
@@ -43,24 +144,36 @@ class Rpc:
             sys.stdout.flush()
 
     def call(self, method, params):
-        with self.lock:
+        quiet = self.quiet
+        with quiet.cond:
             self.next_id += 1
             call_id = self.next_id
-            waiter = {"event": threading.Event()}
+            waiter = {"message": None, "blocked": False}
             self.pending[call_id] = waiter
         self.send({"jsonrpc": "2.0", "id": call_id, "method": method, "params": params})
-        waiter["event"].wait()
+        # Blocked only once the request is written: a settle answer can then only follow it on stdout.
+        with quiet.cond:
+            if waiter["message"] is None:
+                waiter["blocked"] = True
+                quiet.runnable -= 1
+                quiet.cond.notify_all()
+                while waiter["message"] is None:
+                    quiet.cond.wait()
         message = waiter["message"]
         if "error" in message:
             raise RpcError(message["error"].get("code"), message["error"].get("message"))
         return message["result"]
 
     def answered(self, message):
-        with self.lock:
+        """Called on the stdin reader: the waiting thread is runnable before the next line is read."""
+        quiet = self.quiet
+        with quiet.cond:
             waiter = self.pending.pop(message.get("id"), None)
-        if waiter is not None:
-            waiter["message"] = message
-            waiter["event"].set()
+            if waiter is not None:
+                waiter["message"] = message
+                if waiter["blocked"]:
+                    quiet.runnable += 1
+                quiet.cond.notify_all()
 
 
 class Env:
@@ -68,6 +181,7 @@ class Env:
 
     def __init__(self, rpc, instance, packs):
         self.rpc = rpc
+        self.quiet = rpc.quiet
         self.instance = instance
         self.packs = packs
         self.local = threading.local()
@@ -99,6 +213,10 @@ class Env:
                 raise StoreUnavailable(str(error))
             raise
 
+    def lock(self):
+        """A lock for work that waits on another call (the manager's per-credential single-flight)."""
+        return self.quiet.lock()
+
     def store_keys(self):
         return self._call("store.keys")["keys"]
 
@@ -118,6 +236,7 @@ class Env:
     def http(self, method, url, headers, body):
         """Real HTTP to the loopback URL of a pack descriptor; HTTP errors are answers, not exceptions."""
         request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        self.quiet.http_started(self.instance)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, self._seen(response.headers), response.read()
@@ -125,6 +244,8 @@ class Env:
             return error.code, self._seen(error.headers), error.read()
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
             raise NetworkError(type(error).__name__)
+        finally:
+            self.quiet.http_finished(self.instance)
 
 
 def main():
@@ -141,13 +262,15 @@ def main():
             sys.stderr.write(f"adapter.py: unknown option {flag}\n")
             sys.exit(2)
 
-    rpc = Rpc()
+    quiet = Quiet()
+    rpc = Rpc(quiet)
     instances = {}
     lock = threading.Lock()
 
     def handle(method, params):
         if method == "initialize":
-            hello = {"protocolVersion": PROTOCOL_VERSION, "manager": {"name": "python-example", "language": "python"}}
+            hello = {"protocolVersion": PROTOCOL_VERSION, "manager": {"name": "python-example", "language": "python"},
+                     "settle": True}
             if keepalive_hours is not None:
                 hello["background"] = {"everyMs": int(keepalive_hours * 3600_000)}
             return hello
@@ -194,6 +317,14 @@ def main():
             sys.stderr.write(f"adapter.py: {message['method']} failed: {type(error).__name__}: {error}\n")
             rpc.send({"jsonrpc": "2.0", "id": message["id"],
                       "error": {"code": -32603, "message": f"{type(error).__name__}: {error}"}})
+        finally:
+            quiet.finished()  # after the answer is written: it reaches stdout before any settle answer
+
+    def settle(message):
+        with lock:
+            live = list(instances)
+        in_flight = quiet.settle(live)
+        rpc.send({"jsonrpc": "2.0", "id": message["id"], "result": {"inFlight": in_flight}})
 
     for line in sys.stdin:
         if not line.strip():
@@ -203,7 +334,11 @@ def main():
             rpc.answered(message)
         elif message.get("method") == "shutdown":
             break
+        elif message.get("method") == "settle" and "id" in message:
+            # Not counted as runnable: it waits for everything else to stop.
+            threading.Thread(target=settle, args=(message,), daemon=True).start()
         elif "id" in message:
+            quiet.started()
             threading.Thread(target=serve, args=(message,), daemon=True).start()
 
 

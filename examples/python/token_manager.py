@@ -322,5 +322,9 @@ class TokenManager:
         return teammate, pack_id
 
     def _lock(self, key):
+        # The adapter's locks tell it when a call waits on another one (its `settle` answer needs it).
         with self.locks_lock:
-            return self.locks.setdefault(key, threading.Lock())
+            lock = self.locks.get(key)
+            if lock is None:
+                lock = self.locks[key] = getattr(self.env, "lock", threading.Lock)()
+            return lock

@@ -24,6 +24,8 @@ export interface ResolvedManager {
   label: string
   /** The manager process's stderr (redacted), when it is one. */
   stderr?: () => string
+  /** The manager process answers `settle` (declared in its initialize answer). */
+  settles?: boolean
   /**
    * How a worker thread gets this manager for itself (functions do not cross threads): absent for a
    * manager process (`--manager-cmd`) or a factory handed in by code, which then run in this thread.
@@ -64,6 +66,7 @@ export async function resolveManager(
       createManager: started.createManager,
       label: started.label,
       stderr: started.stderr,
+      settles: started.settles,
       close: started.close,
     }
   }

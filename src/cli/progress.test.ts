@@ -46,4 +46,25 @@ describe('progress', () => {
     expect(io.stderr).toContain('answer `settle`')
     expect(io.stderr).not.toContain('createManager once per timeline')
   })
+
+  it('a manager process that answers settle: interleavings slower than timelines are no stall, a collapse among interleavings is', () => {
+    let now = 0
+    const io = captureIo('/')
+    io.elapsedMs = () => now
+    const progress = createProgress(io, { managerProcess: true, managerSettles: true })
+    progress({ type: 'planned', timelines: 100, interleavings: 1000, providers: ['jira'] })
+    const window = (kind: 'timeline' | 'interleaving', perWindow: number, windows: number) => {
+      for (let i = 0; i < perWindow * windows; i++) {
+        now += STALL_WINDOW_MS / perWindow
+        progress({ type: 'run', provider: 'jira', kind })
+      }
+    }
+    window('timeline', 50, 2)
+    window('interleaving', 5, 3)
+    expect(io.stderr).not.toContain('throughput fell')
+    window('interleaving', 0.5, 2)
+    expect(io.stderr.match(/throughput fell from 1\.0 to 0\.1/g)).toHaveLength(1)
+    expect(io.stderr).toContain('answers it slowly')
+    expect(io.stderr).not.toContain('a manager that does not answer')
+  })
 })

@@ -144,7 +144,10 @@ async function runWith(
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(resolved.source ? { managerSource: resolved.source } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
-    onProgress: createProgress(io, { managerProcess: options.managerCmd !== undefined }),
+    onProgress: createProgress(io, {
+      managerProcess: options.managerCmd !== undefined,
+      managerSettles: resolved.settles === true,
+    }),
   })
 
   const files = await writeCounterexamples(conformance, join(dir, COUNTEREXAMPLE_DIR), {

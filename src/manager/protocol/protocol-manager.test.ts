@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { LabError } from '../../errors.ts'
 import type { OrgSpec } from '../../world/types.ts'
 import { createWorld } from '../../world/world.ts'
+import { settledOf } from '../settling.ts'
 import { startProtocolManager } from './protocol-manager.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
@@ -18,6 +19,37 @@ async function connectWith(command: string, callTimeoutMs = 2000): Promise<strin
     await world.close()
     expect(step.result.kind).toBe('manager_error')
     return step.result.kind === 'manager_error' ? step.result.message : ''
+  } finally {
+    await manager.close()
+  }
+}
+
+/**
+ * A run on a world driven by `command`, with the harness waiting for the process to settle (as before
+ * a scheduling decision) while the run is in flight; returns the run's result message.
+ */
+async function settleDuringRun(command: string): Promise<string> {
+  let sent: () => void = () => {}
+  const runSent = new Promise<void>((resolve) => {
+    sent = resolve
+  })
+  const manager = await startProtocolManager({
+    command,
+    cwd: ROOT,
+    callTimeoutMs: 5000,
+    tap: (direction, message) => {
+      if (direction === 'to-manager' && (message as { method?: unknown }).method === 'run') sent()
+    },
+  })
+  try {
+    const world = createWorld({ org: ORG, createManager: manager.createManager })
+    const step = world.apply({ type: 'run', teammate: 'ada', pack: 'crm' })
+    await runSent
+    await settledOf(manager.createManager)?.()
+    const { result } = await step
+    await world.close()
+    expect(result.kind).toBe('manager_error')
+    return result.kind === 'manager_error' ? result.message : ''
   } finally {
     await manager.close()
   }
@@ -62,6 +94,24 @@ describe('a manager process that breaks the protocol gets a clear message and ne
   it('answers an id it was never sent', async () => {
     const message = await connectWith(`${MISBEHAVE} unknown-id`)
     expect(message).toContain('broke the protocol: it answered id 999, which the harness never sent')
+  })
+
+  it('declares settle, then answers it with something that is not its schema', async () => {
+    const message = await settleDuringRun(`${MISBEHAVE} bad-settle`)
+    expect(message).toContain('--manager-cmd "python3 src/manager/protocol/testing/misbehave.py bad-settle"')
+    expect(message).toContain('run(ada, crm)')
+    expect(message).toContain(
+      'the manager process broke the protocol: it answered settle with {"inFlight":"none"}, not {"inFlight": {"<instance>": <requests in flight>}}',
+    )
+    expect(message).toContain('(while the harness waited for run)')
+  })
+
+  it('declares settle, then answers it with a JSON-RPC error', async () => {
+    const message = await settleDuringRun(`${MISBEHAVE} settle-error`)
+    expect(message).toContain('run(ada, crm)')
+    expect(message).toContain(
+      'broke the protocol: it declared settle in initialize, then answered settle with an error: settle is not ready (while the harness waited for run)',
+    )
   })
 
   it('speaks another protocol version: a load error at the handshake', async () => {

@@ -63,6 +63,13 @@ export interface ProtocolManager {
   stderr(): string
   /** Why the process is unusable, once it is. */
   failure(): string | undefined
+  /**
+   * How the waits before scheduling decisions ended: on a `settle` answer, or on the silence rule
+   * (a manager that does not answer `settle`, or whose answers kept finding something on the wire).
+   */
+  settling(): { answered: number; silent: number }
+  /** It declared `settle` in its initialize answer. */
+  settles: boolean
   close(): Promise<void>
 }
 
@@ -137,6 +144,7 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
   let nextCall = 0
   /** The manager answers `settle` (declared in its initialize answer). */
   let canSettle = false
+  const settling = { answered: 0, silent: 0 }
 
   // What is in motion, over live instances: harness calls the process has not answered, and of those
   // how many wait on the harness (a callback being served, an HTTP request at the gateway). A call
@@ -177,16 +185,31 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
    */
   async function askSettled(): Promise<'settled' | 'moved' | 'wire' | 'unknown'> {
     const seen = activity
+    const late = new Error('settle')
     let answer: unknown
     try {
-      answer = await withRealTimeout(peer.request('settle', {}), SETTLE_ANSWER_MS, () => new Error('settle'))
-    } catch {
+      answer = await withRealTimeout(peer.request('settle', {}), SETTLE_ANSWER_MS, () => late)
+    } catch (error) {
+      // Slow (a loaded machine) is not wrong: the silence rule takes over. An error answer breaks
+      // what initialize declared; a dead process has already failed everything.
+      if (error !== late && failure === undefined)
+        breakWith(
+          `broke the protocol: it declared settle in initialize, then ${error instanceof Error ? error.message : String(error)}`,
+        )
       return 'unknown'
     }
-    if (!isRecord(answer) || !isRecord(answer['inFlight'])) return 'unknown'
+    const inFlight = isRecord(answer) ? answer['inFlight'] : undefined
+    if (
+      !isRecord(inFlight) ||
+      !Object.values(inFlight).every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)
+    ) {
+      breakWith(
+        `broke the protocol: it answered settle with ${JSON.stringify(answer)?.slice(0, 120)}, not {"inFlight": {"<instance>": <requests in flight>}} (docs/protocol/settle.result.schema.json)`,
+      )
+      return 'unknown'
+    }
     // The answer itself is one message from the process.
     if (activity !== seen + 1) return 'moved'
-    const inFlight = answer['inFlight']
     for (const id of instances.keys()) if ((inFlight[id] ?? 0) !== gateway.open(id)) return 'wire'
     return 'settled'
   }
@@ -198,7 +221,10 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
       if (canSettle && asks < SETTLE_ASKS) {
         asks++
         const state = await askSettled()
-        if (state === 'settled') return
+        if (state === 'settled') {
+          settling.answered++
+          return
+        }
         if (state === 'moved') continue
       }
       if (failure !== undefined || motion.calls === motion.waiting) return
@@ -211,7 +237,10 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
       ).catch(() => true)
       // Silence: the process is blocked on itself, unless a manager that answers `settle` can still
       // be asked (what was on the wire has reached it in the meantime).
-      if (quiet && activity === seen && !(canSettle && asks < SETTLE_ASKS)) return
+      if (quiet && activity === seen && !(canSettle && asks < SETTLE_ASKS)) {
+        settling.silent++
+        return
+      }
     }
   }
 
@@ -476,6 +505,8 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
     label,
     stderr: () => redactSecrets(stderr),
     failure: () => failure,
+    settling: () => ({ ...settling }),
+    settles: canSettle,
     close: shutdown,
   }
 }

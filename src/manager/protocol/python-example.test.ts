@@ -4,6 +4,10 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../cli/program.ts'
 import { captureIo } from '../../cli/testing/capture-io.ts'
+import { ruleById } from '../../rules/catalogue/index.ts'
+import { replayInterleaving } from '../../suite/interleavings.ts'
+import type { OrgSpec, TimelineEvent } from '../../world/types.ts'
+import { startProtocolManager } from './protocol-manager.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const PYTHON = 'python3 examples/python/adapter.py'
@@ -56,4 +60,70 @@ describe('the Python example manager over the protocol', () => {
     const fixed = await cli(['replay', COUNTEREXAMPLE, '--manager-cmd', PYTHON])
     expect(fixed.io.stdout).toContain('✓ no rule broken in 3 steps')
   })
+
+  it('declares settle and answers it: blocked concurrent runs settle on its answers, never on the silence wait', async () => {
+    // Two runs of one process refreshing at once, the first answered 429: the second waits on the
+    // first's per-credential lock inside the process, invisible from outside, which without
+    // `settle` costs the silence wait (200 ms in a replay) at each such decision.
+    const org: OrgSpec = {
+      teammates: ['alice', 'bob'],
+      packs: [
+        {
+          id: 'baseline',
+          provider: 'baseline',
+          setup: 'custom',
+          policy: { accessTokenTtlMs: 3_600_000, rotation: true, reuseLeewayMs: 600_000 },
+        },
+      ],
+    }
+    const events: TimelineEvent[] = [
+      {
+        type: 'fault',
+        pack: 'baseline',
+        endpoint: 'token',
+        fault: { kind: 'http_error', status: 429, retryAfterSeconds: 1 },
+        times: 1,
+      },
+      { type: 'advance', ms: 3_660_000 },
+      {
+        type: 'concurrent_runs',
+        runs: [
+          { teammate: 'bob', pack: 'baseline', instance: 0 },
+          { teammate: 'alice', pack: 'baseline', instance: 0 },
+          { teammate: 'alice', pack: 'baseline', instance: 0 },
+        ],
+      },
+    ]
+    const answers: unknown[] = []
+    const manager = await startProtocolManager({
+      command: PYTHON,
+      cwd: ROOT,
+      tap: (direction, message) => {
+        const m = message as { method?: unknown; result?: { inFlight?: unknown } }
+        if (direction === 'from-manager' && m.result?.inFlight !== undefined) answers.push(m.result.inFlight)
+      },
+    })
+    try {
+      const rules = [ruleById('transient-never-prompts'), ruleById('rotation-is-durable')]
+      const play = (choices: number[]) =>
+        replayInterleaving({
+          scenario: { org, instances: 1, events },
+          choices,
+          createManager: manager.createManager,
+          rules,
+        })
+      for (const choices of [[], [1, 0, 1], [2, 1, 1, 0]]) {
+        const first = await play(choices)
+        const again = await play(choices)
+        expect(again.lines, `choices ${JSON.stringify(choices)}`).toEqual(first.lines)
+      }
+      const { answered, silent } = manager.settling()
+      expect(answered).toBeGreaterThan(0)
+      expect(silent).toBe(0)
+      expect(answers.length).toBeGreaterThanOrEqual(answered)
+      for (const inFlight of answers) expect(inFlight).toBeTypeOf('object')
+    } finally {
+      await manager.close()
+    }
+  }, 60_000)
 })

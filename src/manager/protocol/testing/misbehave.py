@@ -2,10 +2,13 @@
 
 modes: garbage (prints a log line to stdout on create), dies (exits during run), hangs (never
 answers run), old-version (speaks protocol version 0), silent (never answers initialize),
-unknown-id (answers an id the harness never sent).
+unknown-id (answers an id the harness never sent), bad-settle (declares settle, answers it with
+something that is not {"inFlight": {...}}, while a run is still in progress), settle-error (the same,
+answering settle with a JSON-RPC error).
 """
 import json
 import sys
+import threading
 import time
 
 mode = sys.argv[1]
@@ -22,7 +25,18 @@ for line in sys.stdin:
     if method == "initialize":
         if mode == "silent":
             continue
-        send({"jsonrpc": "2.0", "id": mid, "result": {"protocolVersion": 0 if mode == "old-version" else 1}})
+        hello = {"protocolVersion": 0 if mode == "old-version" else 1}
+        if mode in ("bad-settle", "settle-error"):
+            hello["settle"] = True
+        send({"jsonrpc": "2.0", "id": mid, "result": hello})
+    elif method == "settle":
+        if mode == "settle-error":
+            send({"jsonrpc": "2.0", "id": mid, "error": {"code": -32603, "message": "settle is not ready"}})
+        else:
+            send({"jsonrpc": "2.0", "id": mid, "result": {"inFlight": "none"}})
+    elif method == "run" and mode in ("bad-settle", "settle-error"):
+        # Still running when the harness asks settle; answers later, by then too late.
+        threading.Timer(2.0, send, args=({"jsonrpc": "2.0", "id": mid, "result": {"kind": "ok"}},)).start()
     elif method == "create":
         if mode == "garbage":
             print("connecting to token database...")
