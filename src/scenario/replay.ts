@@ -32,7 +32,7 @@ export interface ScenarioReplay {
   rules: readonly RuleDefinition[]
   /** The manager or the world failed outside a judged step (e.g. clearCredentials threw). */
   crash?: { message: string; step: number }
-  /** For each trace step, the scenario step (index into `steps`) it belongs to (unscheduled replays). */
+  /** For each trace step, the scenario step (index into `steps`) it belongs to. */
   stepOfTrace?: number[]
   /** For a scheduled (interleaving) scenario: the interleaving, printed operation by operation. */
   lines?: string[]
@@ -257,6 +257,8 @@ async function replayScheduled(
       violations: replayed.violations,
       rules,
       lines: replayed.lines,
+      // The explorer plays one trace step per event, setup connects and waits included.
+      stepOfTrace: stepOf.slice(0, replayed.trace.length),
       ...(replayed.violations.length > 0 ? { stoppedAt: last, stoppedAtStep: stepOf[last] ?? last } : {}),
     }
   } catch (error) {
