@@ -12,6 +12,7 @@ import { formatDayTime, parseTimeSpec } from './time.ts'
 import { counterexampleToYaml } from './write.ts'
 import { validateOrg } from '../world/org.ts'
 import type { ProductSpec } from '../world/product.ts'
+import type { StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
 
 const GOOD = `# a customer's timeline
 id: lost-rotation
@@ -293,6 +294,43 @@ describe('counterexample files', () => {
     expect(hint('--manager-cmd "python3 m.py"')).toBe(
       '# Replay it: reconnect-lab replay <this file> --manager-cmd "python3 m.py"',
     )
+  })
+
+  it('keeps each outcome comment on one line when a concurrent run failed with a multi-line error', () => {
+    const concurrent = {
+      type: 'concurrent_runs' as const,
+      runs: [
+        { teammate: 'alice', pack: 'crm' },
+        { teammate: 'alice', pack: 'crm' },
+      ],
+    }
+    const thrown: StepResult = {
+      kind: 'manager_error',
+      message: 'run(alice, crm) threw Error: boom\n    at explode (m.ts:7:9)\n    at Object.run (m.ts:16:14)',
+    }
+    const step = (
+      index: number,
+      event: TimelineEvent,
+      result: StepResult,
+      results?: StepResult[],
+    ): TraceStep => ({
+      index,
+      atMs: 0,
+      elapsedMs: 0,
+      event,
+      result,
+      ...(results ? { results } : {}),
+      requests: [],
+      ledger: [],
+    })
+    const trace = [
+      step(0, events[0]!, { kind: 'outcome', outcome: { kind: 'ok' } }),
+      step(1, concurrent, { kind: 'none' }, [thrown, thrown]),
+    ]
+    const text = counterexampleToYaml({ ...ce, events: [events[0]!, concurrent] }, { trace })
+    expect(text).toContain('# -> [manager error: run(alice, crm) threw Error: boom, manager error:')
+    expect(text).not.toContain('at explode')
+    expect(staticEvents(parseScenario(text, 'ce.yaml').steps)).toEqual([events[0], concurrent])
   })
 
   it('writes relative times without a trace, exactly', () => {

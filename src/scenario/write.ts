@@ -178,7 +178,9 @@ export function eventFields(event: Exclude<TimelineEvent, { type: 'advance' }>):
 
 function outcomeComment(step: TraceStep | undefined): string | undefined {
   if (!step) return undefined
-  if (step.results && step.results.length > 0) return `-> [${step.results.map(formatResult).join(', ')}]`
+  // A comment is one line: a manager error's message may carry its stack (first line only, as below).
+  if (step.results && step.results.length > 0)
+    return `-> [${step.results.map((r) => formatResult(r).split('\n')[0]).join(', ')}]`
   const text = formatResult(step.result as StepResult)
   return text === '' ? undefined : `-> ${text.split('\n')[0]}`
 }
