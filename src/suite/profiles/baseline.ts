@@ -40,7 +40,9 @@ export const baselineProfile: ProviderProfile = {
   org: fc
     .record({
       teammateCount: fc.integer({ min: 1, max: CAST.length }),
-      setup: fc.constantFrom('custom' as const, 'central' as const),
+      // Two in three orgs hold their own app: only those have a secret to rotate, and with one in two
+      // secret-mismatch-is-admin fell to 21 checks on seed 7 and 29 on seed 1.
+      setup: fc.constantFrom('custom' as const, 'central' as const, 'custom' as const),
       policy: baselinePolicy,
     })
     .map(({ teammateCount, setup, policy }) => ({

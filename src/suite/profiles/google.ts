@@ -19,7 +19,9 @@ const CALENDAR = 'https://www.googleapis.com/auth/calendar.readonly'
 
 const googlePack: fc.Arbitrary<PackSpec> = fc
   .record({
-    setup: fc.constantFrom('central' as const, 'custom' as const),
+    // Two in three packs are an org's own app: only those have a secret to rotate, and with one in two
+    // secret-mismatch-is-admin fell to 21 checks on seeds 5 and 7.
+    setup: fc.constantFrom('central' as const, 'custom' as const, 'custom' as const),
     publishingStatus: fc.constantFrom(undefined, 'testing' as const, 'production' as const),
     userType: fc.constantFrom(undefined, undefined, 'internal' as const),
     reauthPolicyHours: fc.oneof(
