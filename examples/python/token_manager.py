@@ -21,6 +21,8 @@ import urllib.parse
 
 MARGIN_MS = 5 * 60_000
 LEASE_MS = 5 * 60_000
+# Sources whose every refresh answer carries a new refresh token (connectors.md: Atlassian).
+ALWAYS_ROTATES = {"jira"}
 
 
 def ok():
@@ -44,9 +46,11 @@ class StoreUnavailable(Exception):
 
 
 class Failure(Exception):
-    def __init__(self, outcome):
+    def __init__(self, outcome, answer_lost=False):
         super().__init__(outcome.get("reason"))
         self.outcome = outcome
+        # The request may have reached the source (a reset or a dropped answer): it may have acted on it.
+        self.answer_lost = answer_lost
 
 
 def _json(raw):
@@ -80,7 +84,8 @@ class TokenManager:
                     credential = self._refresh(key, pack_id, row)
                 result = self._call_api(call, credential)
                 if result["status"] == 401:
-                    credential = self._refresh(key, pack_id, self.env.store_get(key) or row)
+                    credential = self._refresh(key, pack_id, self.env.store_get(key) or row,
+                                               rejected=credential["accessToken"])
                     result = self._call_api(call, credential)
                 return self._api_outcome(result)
             except Failure as failure:
@@ -127,18 +132,27 @@ class TokenManager:
             return failure.outcome
         key = self._key(teammate, pack_id)
         with self._lock(key):
-            for _ in range(5):
-                row = self.env.store_get(key)
-                if self.env.store_cas(key, row["version"] if row else 0, self._credential(token, None)):
-                    return ok()
+            try:
+                for _ in range(5):
+                    row = self.env.store_get(key)
+                    if self.env.store_cas(key, row["version"] if row else 0, self._credential(token, None)):
+                        return ok()
+            except StoreUnavailable:
+                # The grant exists at the source but not here: the teammate's next Connect stores one.
+                return retry("the credential store is unavailable; try Connect again")
         return retry("the credential store kept changing")
 
     def clear_credentials(self, teammate, pack_id):
         key = self._key(teammate, pack_id)
-        for _ in range(5):
-            row = self.env.store_get(key)
-            if row is None or self.env.store_cas(key, row["version"], None):
-                return
+        for attempt in range(5):
+            try:
+                row = self.env.store_get(key)
+                if row is None or self.env.store_cas(key, row["version"], None):
+                    return
+            except StoreUnavailable:
+                # An outage is brief: back off (virtual time) and try again; a clear must not be lost.
+                self.env.sleep(1000 * 2 ** attempt)
+        raise RuntimeError("the credentials kept changing or the store stayed unavailable while clearing")
 
     def update_client_secret(self, pack_id, secret):
         self.packs[pack_id] = {**self.packs[pack_id], "clientSecret": secret}
@@ -164,11 +178,21 @@ class TokenManager:
     # -- refresh ------------------------------------------------------------------------------
     def _due(self, credential):
         expires = credential.get("accessTokenExpiresAt")
-        return expires is not None and self.env.now() >= expires - MARGIN_MS
+        if expires is None:
+            return False
+        # Refresh MARGIN_MS ahead, or half way through a lifetime shorter than twice the margin (a
+        # 5-minute token would otherwise be due from the moment it arrives).
+        lifetime = expires - credential.get("obtainedAt", expires)
+        return self.env.now() >= expires - min(MARGIN_MS, lifetime // 2)
 
-    def _refresh(self, key, pack_id, row):
-        """Lease, refresh, write back under the lease's version; returns the new credential."""
-        for _ in range(3):
+    def _usable(self, credential, rejected):
+        """Good enough without refreshing ourselves: not due, and not the access token the API just rejected."""
+        return not self._due(credential) and credential.get("accessToken") != rejected
+
+    def _refresh(self, key, pack_id, row, rejected=None):
+        """Lease, refresh, write back under the lease's version; returns the new credential.
+        `rejected`: the access token a 401 just refused (another process's unchanged row is no cure)."""
+        for _ in range(5):
             credential = row["credential"]
             lease = (credential.get("extras") or {}).get("leaseUntil")
             if lease is not None and float(lease) > self.env.now():
@@ -176,12 +200,12 @@ class TokenManager:
                 row = self._await_lease(key, row)
                 if row is None:
                     raise Failure(connect("not_connected"))
-                if not self._leased(row["credential"]) and not self._due(row["credential"]):
+                if not self._leased(row["credential"]) and self._usable(row["credential"], rejected):
                     return row["credential"]
                 if self._leased(row["credential"]):
                     raise Failure(retry("another process is refreshing this credential"))
                 continue
-            not_before = self.not_before.get(key, 0)
+            not_before = self.not_before.get(pack_id, 0)
             if self.env.now() < not_before:
                 raise Failure(retry("the token endpoint asked us to wait (Retry-After)"))
             refresh_token = credential.get("refreshToken")
@@ -193,12 +217,13 @@ class TokenManager:
                 row = self.env.store_get(key)
                 if row is None:
                     raise Failure(connect("not_connected"))
-                if row["credential"].get("refreshToken") != refresh_token and not self._due(row["credential"]):
+                if row["credential"].get("refreshToken") != refresh_token and self._usable(row["credential"], rejected):
                     return row["credential"]  # someone else refreshed: use theirs
                 continue
             fence = row["version"] + 1
             try:
-                token = self._token(pack_id, {"grant_type": "refresh_token", "refresh_token": refresh_token}, key)
+                token = self._refresh_grant(pack_id, refresh_token)
+                token = self._resync_missing_refresh_token(pack_id, refresh_token, token)
             except Failure as failure:
                 # Release the lease and keep the row: a dead grant is replaced by the next Connect.
                 self.env.store_cas(key, fence, self._unleased(credential))
@@ -241,7 +266,34 @@ class TokenManager:
             credential["scopes"] = token["scope"].split()
         return credential
 
-    def _token(self, pack_id, grant, key=None):
+    def _refresh_grant(self, pack_id, refresh_token):
+        grant = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        try:
+            return self._token(pack_id, grant)
+        except Failure as failure:
+            if not failure.answer_lost or self.packs[pack_id]["provider"] not in ALWAYS_ROTATES:
+                raise
+            # The source may have rotated and its answer was lost: the token we sent is retired, and
+            # only inside the 10-minute leeway is it still honoured. Present it again now, not next run.
+            return self._token(pack_id, grant)
+
+    def _resync_missing_refresh_token(self, pack_id, refresh_token, token):
+        """Atlassian always rotates: an answer without a refresh token means the one we sent is retired
+        and its successor was lost. Inside the 10-minute reuse leeway the retired one is still honoured,
+        so present it again at once (twice at most) to get a pair that lasts."""
+        if token.get("refresh_token") or self.packs[pack_id]["provider"] not in ALWAYS_ROTATES:
+            return token
+        for _ in range(2):
+            try:
+                again = self._token(pack_id, {"grant_type": "refresh_token", "refresh_token": refresh_token})
+            except Failure:
+                break
+            token = again
+            if again.get("refresh_token"):
+                break
+        return token
+
+    def _token(self, pack_id, grant):
         pack = self.packs[pack_id]
         provider = pack["provider"]
         headers = {"accept": "application/json"}
@@ -257,16 +309,22 @@ class TokenManager:
                 headers["authorization"] = "Basic " + base64.b64encode(basic.encode()).decode()
             body = urllib.parse.urlencode(fields).encode()
             headers["content-type"] = "application/x-www-form-urlencoded"
-        try:
-            status, response_headers, raw = self.env.http("POST", pack["endpoints"]["token"], headers, body)
-        except Exception as error:  # NetworkError: a reset or a dropped answer
-            raise Failure(retry(f"token endpoint unreachable ({type(error).__name__})"))
-        payload = _json(raw)
-        if key is not None and status in (429, 503) and "retry-after" in response_headers:
+        # Retry-After limits the client, not one credential: no request to this token endpoint until
+        # then. One token request at a time per client in this process, so a thread never sends after
+        # another thread's 429 has arrived without having seen it (the check and the send are atomic).
+        with self._lock(("token", pack_id)):
+            if self.env.now() < self.not_before.get(pack_id, 0):
+                raise Failure(retry("the token endpoint asked us to wait (Retry-After)"))
             try:
-                self.not_before[key] = self.env.now() + int(float(response_headers["retry-after"]) * 1000)
-            except ValueError:
-                pass  # an HTTP-date: no wait is kept, the next run may retry
+                status, response_headers, raw = self.env.http("POST", pack["endpoints"]["token"], headers, body)
+            except Exception as error:  # NetworkError: a reset or a dropped answer
+                raise Failure(retry(f"token endpoint unreachable ({type(error).__name__})"), answer_lost=True)
+            if status in (429, 503) and "retry-after" in response_headers:
+                try:
+                    self.not_before[pack_id] = self.env.now() + int(float(response_headers["retry-after"]) * 1000)
+                except ValueError:
+                    pass  # an HTTP-date: no wait is kept, the next run may retry
+        payload = _json(raw)
         if 200 <= status < 300 and isinstance(payload, dict) and isinstance(payload.get("access_token"), str):
             return payload
         raise Failure(self._classify(provider, status, payload))
