@@ -48,7 +48,7 @@ export function quirkCheckFailures(report: ConformanceReport): string[] {
 
 /**
  * What `run` writes on stderr about quirks (a gap warning, each failed check), and whether a check
- * failed. A shortened run (`--quick`, fewer `--runs`) cannot be expected to reach every quirk, so its
+ * failed. A shortened run (`--quick`, fewer `--runs`, selected `--rule`s) cannot be expected to reach every quirk, so its
  * silent quirks are a note, not a gap warning.
  */
 export function quirkStderr(
