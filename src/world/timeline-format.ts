@@ -11,7 +11,9 @@ export function formatEvent(event: TimelineEvent): string {
     case 'run':
       return `run(${event.teammate}, ${event.pack})`
     case 'connect':
-      return `connect(${event.teammate}, ${event.pack}${callbackWords(event).map((w) => `, ${w}`).join('')})`
+      return `connect(${event.teammate}, ${event.pack}${callbackWords(event)
+        .map((w) => `, ${w}`)
+        .join('')})`
     case 'revoke':
       return `revoke(${event.teammate}, ${event.pack}, by ${event.by})`
     case 'rotate_secret':

@@ -146,7 +146,11 @@ const TABLE: ReadonlyArray<[RuleId, Situation, string]> = [
     'connect_required(grant_expired|grant_invalid|not_connected) or retry_later',
   ],
   ['connect-resolves', connect('jira', { codeExpired: true, secretMismatch: true }), 'silent'],
-  ['secret-mismatch-is-admin', connect('jira', { codeExpired: true, secretMismatch: true }), 'blocked(admin)'],
+  [
+    'secret-mismatch-is-admin',
+    connect('jira', { codeExpired: true, secretMismatch: true }),
+    'blocked(admin)',
+  ],
   ['site-approval-gate', connect('slack', { approvedAfterGate: true, codeExpired: true }), 'silent'],
   ['connect-resolves', run('baseline', { firstRunAfterConnect: { promptCause: 'reset' } }), 'ok'],
   ['connect-resolves', run('baseline', { firstRunAfterConnect: { promptCause: 'manager' } }), 'silent'],
