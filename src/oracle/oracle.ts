@@ -171,6 +171,7 @@ export class Oracle {
               transientTrouble: trouble(event.pack) || this.rateLimited(event.pack, step.atMs),
               approvalMissing: pack.approvalRequired && !pack.approved,
               approvedAfterGate: pack.approvalRequired && pack.approved,
+              codeExpired: step.codeExpiredAtCallback === true,
             },
             result: step.result,
           },

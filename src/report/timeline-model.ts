@@ -10,7 +10,7 @@ import { redactSecrets } from '../redact.ts'
 import type { Violation } from '../rules/types.ts'
 import { formatDayTime } from '../scenario/time.ts'
 import { triageTrace } from '../triage.ts'
-import { formatEvent, formatResult } from '../world/timeline-format.ts'
+import { callbackWords, formatEvent, formatResult } from '../world/timeline-format.ts'
 import type { OrgSpec, StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
 
 /** What a mark is: the legend has one entry per kind and tone that occurs. */
@@ -209,7 +209,12 @@ function marksOf(step: TraceStep, org: OrgSpec, processes: number): RawMark[] {
       }
       break
     case 'connect':
-      out.push(resultMark(teammateLane(event.teammate, event.pack), 'connect', step.result))
+      out.push(
+        withDetail(
+          resultMark(teammateLane(event.teammate, event.pack), 'connect', step.result),
+          callbackWords(event),
+        ),
+      )
       break
     case 'revoke':
       out.push(worldMark(teammateLane(event.teammate, event.pack), `revoked by ${event.by}`, event))
@@ -311,6 +316,11 @@ const TONE_WORDS: Record<MarkTone, string> = {
   error: 'failed',
   lost: 'answer lost',
   event: '',
+}
+
+/** A mark with more lines of detail (shown on hover). */
+function withDetail(mark: RawMark, lines: readonly string[]): RawMark {
+  return lines.length === 0 ? mark : { ...mark, detail: [...mark.detail, ...lines] }
 }
 
 function resultMark(lane: string, kind: 'run' | 'connect', result: StepResult): RawMark {

@@ -90,6 +90,12 @@ export interface ConnectSituation {
   approvalMissing: boolean
   /** The pack needed an approval and an admin has given it. */
   approvedAfterGate: boolean
+  /**
+   * The callback reached the manager after the source's authorization code expired (a connect with
+   * `callbackDelayMs` past the pack's code lifetime): the exchange must fail, and trying Connect again
+   * is the cure (TraceStep.codeExpiredAtCallback).
+   */
+  codeExpired: boolean
 }
 
 export type Situation = RunSituation | ConnectSituation

@@ -14,7 +14,7 @@ import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { type TriageRow, type TriageVerdict, triageTrace } from '../triage.ts'
 import { formatResult } from '../world/timeline-format.ts'
 import { formatOutcomeExpectation, outcomeMatches } from './outcome-expectation.ts'
-import type { CompiledScenario } from './scenario-schema.ts'
+import { type CompiledScenario, stepDurationMs } from './scenario-schema.ts'
 import type { ScenarioExpect } from './types.ts'
 
 /** Real-time bound on replaying a recorded interleaving. */
@@ -232,6 +232,7 @@ async function replayScheduled(
     }
     events.push(step.event)
     stepOf.push(index)
+    cursor += stepDurationMs(step.event)
   })
   // The explorer connects everyone first itself; the file spells those connects out (validated).
   const setup = scenario.org.packs.length * scenario.org.teammates.length

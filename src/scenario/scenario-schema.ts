@@ -227,7 +227,7 @@ type EventKey = (typeof EVENT_KEYS)[number]
 /** The fields each event allows beside its own key and `at`. */
 const SIBLINGS: Record<EventKey, readonly string[]> = {
   run: [],
-  connect: [],
+  connect: ['callbackAfter'],
   revoke: ['by'],
   clear_credentials: [],
   rotate_secret: [],
@@ -368,13 +368,32 @@ function readStep(
 
   switch (type) {
     case 'run':
-    case 'connect':
     case 'clear_credentials': {
       const ref = read(pair, type)
       if (ref) {
         event = { type, ...ref }
         const r: PairRef = `${ref.teammate}@${ref.pack}`
-        step = type === 'run' ? { run: r } : type === 'connect' ? { connect: r } : { clear_credentials: r }
+        step = type === 'run' ? { run: r } : { clear_credentials: r }
+      }
+      break
+    }
+    case 'connect': {
+      const ref = read(pair, type)
+      // The callback reaches the manager this long after the consent (the code may have expired by then).
+      const callbackAfterMs = read(duration, 'callbackAfter')
+      if (ref) {
+        // The file keeps the duration as written (`11m`); 0 stays the number 0.
+        const written = field('callbackAfter')?.value
+        const callbackAfter = callbackAfterMs === 0 ? 0 : String(isScalar(written) ? written.value : '')
+        event = {
+          type: 'connect',
+          ...ref,
+          ...(callbackAfterMs !== undefined ? { callbackDelayMs: callbackAfterMs } : {}),
+        }
+        step = {
+          connect: `${ref.teammate}@${ref.pack}`,
+          ...(callbackAfterMs !== undefined ? { callbackAfter } : {}),
+        }
       }
       break
     }
@@ -854,34 +873,48 @@ const triageExpectation: Schema<ScenarioExpect['triage']> = (node, path, reader)
   return { verdict: value.verdict, ...(value.row !== undefined ? { row: value.row } : {}) }
 }
 
-/** Absolute times may not go back before the previous step (assuming steps take no time). */
+/**
+ * Absolute times may not go back before the previous step ends (assuming steps take no time, but for
+ * a connect's `callbackAfter`, which moves time on by that much).
+ */
 function checkTimeOrder(nodes: Array<Node | null>, reader: Reader): void {
   let cursor = 0
-  let lastText = 'day 1 09:00'
+  let last = 'the previous step (day 1 09:00)'
   nodes.forEach((node, i) => {
     const atNode = mapGet(node, 'at')
     const text =
       atNode !== null && isScalar(atNode) && typeof atNode.value === 'string' ? atNode.value : undefined
-    if (text === undefined) return
-    let at: TimeSpec
+    let at: TimeSpec | undefined
     try {
-      at = parseTimeSpec(text)
+      at = text === undefined ? undefined : parseTimeSpec(text)
     } catch {
-      return // reported with the step
+      at = undefined // reported with the step
     }
-    if (at.kind === 'relative') {
-      cursor += at.ms
-    } else {
+    if (at?.kind === 'relative') cursor += at.ms
+    else if (at) {
       if (at.elapsedMs < cursor)
-        reader.report(
-          atNode,
-          `timeline[${i}].at`,
-          `${text} is before the previous step (${lastText}); time only moves forward`,
-        )
+        reader.report(atNode, `timeline[${i}].at`, `${text} is before ${last}; time only moves forward`)
       cursor = Math.max(cursor, at.elapsedMs)
     }
-    lastText = text
+    if (at) last = `the previous step (${text})`
+    const late = callbackAfter(node)
+    if (late) {
+      cursor += late.ms
+      last = `the end of the previous step (its callback came ${late.text} after ${at ? text : 'it started'})`
+    }
   })
+}
+
+/** A connect step's `callbackAfter` (undefined when absent or not a duration: reported with the step). */
+function callbackAfter(node: Node | null): { ms: number; text: string } | undefined {
+  if (mapGet(node, 'connect') === null) return undefined
+  const value = mapGet(node, 'callbackAfter')
+  if (value === null || !isScalar(value) || typeof value.value !== 'string') return undefined
+  try {
+    return { ms: parseDuration(value.value), text: value.value }
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -900,6 +933,12 @@ export function staticEvents(steps: readonly CompiledStep[]): TimelineEvent[] {
       }
     }
     events.push(step.event)
+    cursor += stepDurationMs(step.event)
   }
   return events
+}
+
+/** The virtual time a step takes by itself: a connect's late callback (other steps: none, or the replayer's to see). */
+export function stepDurationMs(event: TimelineEvent): number {
+  return event.type === 'connect' ? (event.callbackDelayMs ?? 0) : 0
 }

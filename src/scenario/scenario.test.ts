@@ -8,6 +8,10 @@ import { defineScenario } from './define.ts'
 import { parseScenario, ScenarioError } from './load.ts'
 import { replayScenario } from './replay.ts'
 import { staticEvents } from './scenario-schema.ts'
+import { storyLines } from './story.ts'
+import { buildTimelineModel } from '../report/timeline-model.ts'
+import { triageTrace } from '../triage.ts'
+import { formatEvent } from '../world/timeline-format.ts'
 import { formatDayTime, parseTimeSpec } from './time.ts'
 import { counterexampleToYaml } from './write.ts'
 import { validateOrg } from '../world/org.ts'
@@ -380,6 +384,93 @@ timeline:
       'id: x\norg: { teammates: [a], packs: [{ id: g, provider: google, setup: central }], managerClockSkew: soon }\ntimeline: [{ run: a@g }]\n',
     )
     expect(skew).toContain('org.managerClockSkew: expected a signed duration such as -2m or +30s')
+  })
+})
+
+describe('a Connect whose callback comes late (callbackAfter)', () => {
+  const org = `org:
+  teammates: [alice]
+  packs: [{ id: j, provider: jira, setup: central }]
+`
+  it('refuses a bad callbackAfter with file:line:col, and an at before the late connect ends', () => {
+    const message = issuesOf(`id: late
+${org}timeline:
+  - connect: alice@j
+    callbackAfter: soon
+  - connect: alice@j
+    callbackAfter: 11
+  - run: alice@j
+    callbackAfter: 11m
+  - at: day 1 09:00
+    connect: alice@j
+    callbackAfter: 11m
+  - at: day 1 09:05
+    run: alice@j
+`)
+    expect(message).toContain(
+      'bad.yaml:7:20: timeline[0].callbackAfter: not a duration: "soon" (use e.g. 90d, 12h, 10m, 30s, 1d12h)',
+    )
+    expect(message).toContain('bad.yaml:9:20: timeline[1].callbackAfter: write a unit: 11s, 11m, 11h or 11d')
+    expect(message).toContain('bad.yaml:11:5: timeline[2].callbackAfter: unknown field for a run step')
+    expect(message).toContain(
+      'bad.yaml:15:9: timeline[4].at: day 1 09:05 is before the end of the previous step (its callback came 11m after day 1 09:00); time only moves forward',
+    )
+  })
+
+  it('reads a late connect into the event, and keeps the duration as written', () => {
+    const parsed = parseScenario(
+      `id: late\n${org}timeline:\n  - connect: alice@j\n    callbackAfter: 11m\n  - at: +1h\n    run: alice@j\n  - connect: alice@j\n    callbackAfter: 0\n`,
+      'late.yaml',
+    )
+    expect(parsed.steps.map((s) => s.event)).toEqual([
+      { type: 'connect', teammate: 'alice', pack: 'j', callbackDelayMs: 11 * MINUTE_MS },
+      { type: 'run', teammate: 'alice', pack: 'j' },
+      { type: 'connect', teammate: 'alice', pack: 'j', callbackDelayMs: 0 },
+    ])
+    expect(parsed.definition.timeline?.[0]).toEqual({ connect: 'alice@j', callbackAfter: '11m' })
+    expect(parsed.definition.timeline?.[2]).toEqual({ connect: 'alice@j', callbackAfter: 0 })
+  })
+
+  it('a written counterexample keeps callbackAfter, reads back the same events and replays at the same times', async () => {
+    const events: TimelineEvent[] = [
+      { type: 'connect', teammate: 'alice', pack: 'j', callbackDelayMs: 11 * MINUTE_MS },
+      { type: 'advance', ms: HOUR_MS },
+      { type: 'connect', teammate: 'alice', pack: 'j' },
+      { type: 'run', teammate: 'alice', pack: 'j' },
+    ]
+    const ce: Counterexample = {
+      rule: 'connect-resolves',
+      provider: 'jira',
+      seed: 0,
+      path: 'scripted',
+      org: { teammates: ['alice'], packs: [{ id: 'j', provider: 'jira', setup: 'central' }] },
+      events,
+      lines: [],
+      violations: [],
+      reproduced: true,
+    }
+    const rules = [ruleById('connect-resolves')]
+    const replay = await replayTimeline({ org: ce.org, createManager: referenceManager, rules, events })
+    expect(replay.trace[0]?.codeExpiredAtCallback).toBe(true)
+    for (const trace of [replay.trace, undefined]) {
+      const text = counterexampleToYaml(ce, trace ? { trace } : {})
+      // The first connect's lines (its outcome comment, with a trace, on the event line).
+      expect(text).toMatch(/- (at: day 1 09:00\n {4})?connect: alice@j[^\n]*\n {4}callbackAfter: 11m\n/)
+      if (trace) expect(text).toMatch(/connect: alice@j +# -> connect_required\(grant_invalid\)\n/)
+      const parsed = parseScenario(text, 'ce.yaml')
+      expect(staticEvents(parsed.steps)).toEqual(events)
+      const again = await replayScenario(parsed, { createManager: referenceManager, rules })
+      expect(again.violations).toEqual([])
+      expect(again.trace.map((s) => s.elapsedMs)).toEqual(replay.trace.map((s) => s.elapsedMs))
+    }
+    const story = storyLines({ trace: replay.trace, violations: [], triage: triageTrace(replay.trace) })
+    expect(story[0]).toMatch(
+      /^day 1 09:00 {2}alice@j {2}connect \(callback after 11m\) -> .*connect_required\(grant_invalid\)$/,
+    )
+    expect(formatEvent(events[0]!)).toBe('connect(alice, j, callback after 11m)')
+    const picture = buildTimelineModel({ title: 'late', org: ce.org, trace: replay.trace })
+    const late = picture.marks.find((m) => m.kind === 'connect' && m.stepIndex === 0)
+    expect(late?.detail).toContain('callback after 11m')
   })
 })
 

@@ -7,6 +7,7 @@ import { formatOutcome } from '../manager/contract.ts'
 import type { Violation } from '../rules/types.ts'
 import { type TriageReport, TRIAGE_ROWS } from '../triage.ts'
 import type { StepResult, TimelineEvent, TraceStep } from '../world/types.ts'
+import { callbackWords } from '../world/timeline-format.ts'
 import { formatDayTime } from './time.ts'
 
 export function formatResult(result: StepResult): string {
@@ -108,11 +109,12 @@ export function storyLines(input: StoryInput): string[] {
   for (const step of input.trace) {
     const when = formatDayTime(step.elapsedMs)
     const { event } = step
-    const runs: Array<{ who: string; kind: 'run' | 'connect'; pack: string; result: StepResult }> = []
+    const runs: Array<{ who: string; kind: string; pack: string; result: StepResult }> = []
     if (event.type === 'run' || event.type === 'connect')
       runs.push({
         who: `${event.teammate}@${event.pack}`,
-        kind: event.type,
+        // `connect (callback after 11m)`: the callback reached the manager that long after the consent.
+        kind: [event.type, ...callbackWords(event).map((w) => `(${w})`)].join(' '),
         pack: event.pack,
         result: step.result,
       })

@@ -111,7 +111,12 @@ export interface FaultStep extends At {
 
 export type ScenarioStep =
   | (At & { run: PairRef })
-  | (At & { connect: PairRef })
+  /**
+   * `callbackAfter`: the source's redirect reaches the manager this long after the consent (a consent
+   * tab left open, a slow redirect); time moves on meanwhile. Past the source's code lifetime
+   * (10m on most sources, 15m on Salesforce) the code exchange is refused.
+   */
+  | (At & { connect: PairRef; callbackAfter?: Duration })
   | (At & { revoke: PairRef; by?: 'user' | 'admin' })
   | (At & { clear_credentials: PairRef })
   | (At & { rotate_secret: string })

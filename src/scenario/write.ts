@@ -124,9 +124,13 @@ export function eventFields(event: Exclude<TimelineEvent, { type: 'advance' }>):
   const pair = (e: { teammate: string; pack: string }) => `${e.teammate}@${e.pack}`
   switch (event.type) {
     case 'run':
-    case 'connect':
     case 'clear_credentials':
       return [`${event.type}: ${pair(event)}`]
+    case 'connect':
+      return [
+        `connect: ${pair(event)}`,
+        ...(event.callbackDelayMs !== undefined ? [`callbackAfter: ${ttl(event.callbackDelayMs)}`] : []),
+      ]
     case 'revoke':
       return [`revoke: ${pair(event)}`, `by: ${event.by}`]
     case 'rotate_secret':

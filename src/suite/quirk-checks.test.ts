@@ -3,6 +3,7 @@ import { createManager as invalidClientSendsToConnect } from '../../scenarios/mu
 import { createManager as neverPromptsOnDeadGrant } from '../../scenarios/mutants/never-prompts-on-dead-grant.ts'
 import { createManager as promptsEveryRun } from '../../scenarios/mutants/prompts-every-run.ts'
 import { createManager as reference } from '../manager/reference-manager.ts'
+import { createManager as connectFailureBlamesAdmin } from '../manager/testing/adapters/connect-failure-blames-admin.ts'
 import { QUIRK_CHECKS, runQuirkCheck, runQuirkChecks } from './quirk-checks.ts'
 
 const PROVIDERS = [...new Set(QUIRK_CHECKS.map((c) => c.provider))]
@@ -10,8 +11,17 @@ const PROVIDERS = [...new Set(QUIRK_CHECKS.map((c) => c.provider))]
 /**
  * The situations issue 8 names as out of reach of generated timelines (consent denial: Slack's gate),
  * plus Atlassian's family revocation, which generated timelines reach only by chance (a lost answer
- * and a jump past the 10-minute leeway in one interleaving).
+ * and a jump past the 10-minute leeway in one interleaving), plus each provider's answer to a bad
+ * authorization code, which generated timelines never reach (a Connect callback after the code expired).
  */
+const LATE_CALLBACK = [
+  'slack.invalid-code',
+  'jira.bad-code-invalid-request',
+  'google.code-errors',
+  'salesforce.code-errors',
+  'databricks.code-failure-shape',
+]
+
 const REQUIRED = [
   'google.live-token-limit-100',
   'salesforce.five-approvals-per-user',
@@ -24,6 +34,7 @@ const REQUIRED = [
   'slack.app-approval-gate',
   'google.revoke-endpoint',
   'salesforce.revoke-endpoint',
+  ...LATE_CALLBACK,
 ]
 
 describe('quirk checks', () => {
@@ -86,6 +97,41 @@ describe('quirk checks', () => {
     expect(row?.status).toBe('fail')
     expect(row?.note).toContain('secret-mismatch-is-admin')
   }, 120_000)
+
+  it('a manager that sends every failed Connect to the admin fails every late-callback check', async () => {
+    const checks = QUIRK_CHECKS.filter((c) => LATE_CALLBACK.includes(c.quirk))
+    expect(checks.map((c) => c.quirk)).toEqual(LATE_CALLBACK)
+    for (const check of checks) {
+      const row = await runQuirkCheck(check, connectFailureBlamesAdmin)
+      expect([row.quirk, row.status]).toEqual([check.quirk, 'fail'])
+      // The oracle (connect-resolves) catches it at the late Connect, before the check's own assertion.
+      expect(row.note).toMatch(/^connect-resolves at step 0: the callback reached the manager after/)
+    }
+  }, 60_000)
+
+  it('a late-callback check fails when the callback is not late (the code-error quirk never fires)', async () => {
+    const check = QUIRK_CHECKS.find((c) => c.quirk === 'slack.invalid-code')!
+    const row = await runQuirkCheck(
+      {
+        ...check,
+        script: async (ctx) => {
+          const on = await ctx.play({
+            type: 'connect',
+            teammate: 'ana',
+            pack: 'p',
+            callbackDelayMs: 9 * 60_000,
+          })
+          ctx.expect(
+            on.kind === 'outcome' && on.outcome.kind === 'ok',
+            'a callback within the code lifetime connects',
+          )
+        },
+      },
+      reference,
+    )
+    expect(row.status).toBe('fail')
+    expect(row.note).toContain('never fired')
+  })
 
   it('a run that selects rules plays no quirk checks (they judge with every rule)', async () => {
     expect(

@@ -103,6 +103,63 @@ const GOOGLE_GMAIL: OrgSpec = {
   ],
 }
 
+/** A code-exchange quirk (each provider's dialect for a bad, used or expired code) and its pack. */
+const LATE_CALLBACK_QUIRKS: ReadonlyArray<{ quirk: string; provider: ProviderId; dialect: string }> = [
+  { quirk: 'slack.invalid-code', provider: 'slack', dialect: 'HTTP 200 ok:false "invalid_code"' },
+  {
+    quirk: 'jira.bad-code-invalid-request',
+    provider: 'jira',
+    dialect: '400 invalid_request "authorization_code is invalid"',
+  },
+  { quirk: 'google.code-errors', provider: 'google', dialect: 'invalid_grant "Bad Request"' },
+  {
+    quirk: 'salesforce.code-errors',
+    provider: 'salesforce',
+    dialect: 'invalid_grant "authorization code expired"',
+  },
+  { quirk: 'databricks.code-failure-shape', provider: 'databricks', dialect: '400 invalid_grant' },
+]
+
+/** How long the source's authorization codes live for the pack's client (the mock's policy, 10 or 15 minutes). */
+function codeLifetimeMs(ctx: CheckContext, pack: string): number {
+  return specOf(ctx, pack).store.policyFor(ctx.clientId(pack)).codeTtlMs
+}
+
+/**
+ * A Connect whose callback reaches the manager a minute after the code expired (the consent tab was
+ * left open, a slow redirect): the source refuses the exchange in its own dialect (the quirk). The
+ * teammate must be told to Connect again (connect_required, or retry_later), never ok, never sent to
+ * an admin or support, never a manager error; then a normal Connect and a run both succeed.
+ */
+const lateCallbackChecks: QuirkCheck[] = LATE_CALLBACK_QUIRKS.map(
+  ({ quirk, provider, dialect }): QuirkCheck => ({
+    quirk,
+    provider,
+    title: `the Connect callback arrives after the code expired: the source answers ${dialect}, the teammate is asked to Connect again; the next Connect and run succeed`,
+    // Slack has no central app (unsupported-setup-rejected): the workspace's own.
+    org: {
+      teammates: ['ana'],
+      packs: [{ id: 'p', provider, setup: provider === 'slack' ? 'custom' : 'central' }],
+    },
+    // connect-resolves models it: a callback past the code lifetime allows a prompt or retry_later only.
+    judged: true,
+    async script(ctx) {
+      const late = await ctx.play({
+        type: 'connect',
+        teammate: 'ana',
+        pack: 'p',
+        callbackDelayMs: codeLifetimeMs(ctx, 'p') + 60_000,
+      })
+      const o = outcomeOf(late)
+      ctx.expect(
+        o?.kind === 'connect_required' || o?.kind === 'retry_later',
+        `connect-resolves: a Connect whose code expired before the callback answered ${show(late)}, expected connect_required or retry_later (the teammate tries Connect again)`,
+      )
+      await expectOneConnectRestores(ctx, 'ana', 'p')
+    },
+  }),
+)
+
 export const QUIRK_CHECKS: readonly QuirkCheck[] = [
   {
     quirk: 'google.live-token-limit-100',
@@ -371,6 +428,7 @@ export const QUIRK_CHECKS: readonly QuirkCheck[] = [
       },
     }),
   ),
+  ...lateCallbackChecks,
 ]
 
 function judgingRules(provider: ProviderId): RuleDefinition[] {

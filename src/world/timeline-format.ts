@@ -11,7 +11,9 @@ export function formatEvent(event: TimelineEvent): string {
     case 'run':
       return `run(${event.teammate}, ${event.pack})`
     case 'connect':
-      return `connect(${event.teammate}, ${event.pack})`
+      return `connect(${event.teammate}, ${event.pack}${callbackWords(event)
+        .map((w) => `, ${w}`)
+        .join('')})`
     case 'revoke':
       return `revoke(${event.teammate}, ${event.pack}, by ${event.by})`
     case 'rotate_secret':
@@ -47,6 +49,12 @@ export function formatEvent(event: TimelineEvent): string {
     case 'other_devices':
       return `other_devices(${event.teammate}, ${event.pack}, ${event.count})`
   }
+}
+
+/** `callback after 11m` for a connect whose callback reached the manager late; nothing otherwise. */
+export function callbackWords(event: TimelineEvent): string[] {
+  if (event.type !== 'connect' || event.callbackDelayMs === undefined) return []
+  return [`callback after ${event.callbackDelayMs === 0 ? '0s' : formatDuration(event.callbackDelayMs)}`]
 }
 
 export function formatResult(result: StepResult): string {

@@ -43,7 +43,13 @@ export interface OrgSpec {
 export type TimelineEvent =
   | { type: 'advance'; ms: number }
   | { type: 'run'; teammate: string; pack: string }
-  | { type: 'connect'; teammate: string; pack: string }
+  /**
+   * The teammate clicks Connect. `callbackDelayMs`: the source's redirect reaches the manager that long
+   * after the consent (a consent tab left open, a slow redirect): the world advances time by that much,
+   * as an `advance` would, before handing the callback to the manager. Past the source's code lifetime
+   * (its policy's codeTtlMs) the code exchange is refused: see TraceStep.codeExpiredAtCallback.
+   */
+  | { type: 'connect'; teammate: string; pack: string; callbackDelayMs?: number }
   | { type: 'revoke'; teammate: string; pack: string; by: 'user' | 'admin' }
   | { type: 'rotate_secret'; pack: string }
   | { type: 'update_secret'; pack: string }
@@ -114,6 +120,12 @@ export interface TraceStep {
   truthAfter?: GrantTruth
   /** For concurrent_runs: the grant of each run's teammate and pack, before and after the step. */
   truths?: Array<{ before: GrantTruth; after: GrantTruth }>
+  /**
+   * A connect with `callbackDelayMs`: the authorization code the source issued had expired (its
+   * lifetime, the pack's codeTtlMs, had passed) when the callback reached the manager. Absent when
+   * the source never redirected with a code (the callback never came) or the event has no delay.
+   */
+  codeExpiredAtCallback?: boolean
   /** What each pack's source saw during this step. */
   requests: Array<RecordedRequest & { pack: string }>
   ledger: Array<LedgerEvent & { pack: string }>

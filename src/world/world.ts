@@ -51,6 +51,8 @@ interface PackRuntime {
   /** The secret the source currently accepts, and the one the admin console holds. */
   sourceSecret: string
   consoleSecret: string
+  /** How long the source's authorization codes live for this pack's client (its policy's codeTtlMs). */
+  codeTtlMs: number
 }
 
 const REDIRECT_BASE = 'https://app.reconnect-lab.test/oauth/callback'
@@ -201,6 +203,7 @@ export class World {
     let result: StepResult = { kind: 'none' }
     let results: StepResult[] | undefined
     let productClears: ProductClear[] | undefined
+    let codeExpiredAtCallback: boolean | undefined
     const ioMark = this.io.log.length
 
     switch (event.type) {
@@ -212,7 +215,11 @@ export class World {
         productClears = await this.productForgets([{ ...event, result }])
         break
       case 'connect':
-        result = await this.connect(event.teammate, event.pack)
+        ;({ result, codeExpiredAtCallback } = await this.connect(
+          event.teammate,
+          event.pack,
+          event.callbackDelayMs ?? 0,
+        ))
         break
       case 'revoke': {
         const pack = this.pack(event.pack)
@@ -324,6 +331,7 @@ export class World {
       ledger,
       ...(io.length > 0 ? { io } : {}),
       ...(productClears && productClears.length > 0 ? { productClears } : {}),
+      ...(codeExpiredAtCallback !== undefined ? { codeExpiredAtCallback } : {}),
     }
     this.trace.push(step)
     return step
@@ -469,15 +477,23 @@ export class World {
     return this.callManager(() => manager.run(teammate, packId, callApi))
   }
 
-  /** The harness plays the browser: follow the authorization URL as the teammate, hand back the redirect. */
-  private async connect(teammate: string, packId: string): Promise<StepResult> {
+  /**
+   * The harness plays the browser: follow the authorization URL as the teammate, hand back the redirect,
+   * `callbackDelayMs` after the source sent it (time moves as with an `advance` event). With a delay,
+   * whether the code the redirect carries had outlived the source's code lifetime by then.
+   */
+  private async connect(
+    teammate: string,
+    packId: string,
+    callbackDelayMs: number,
+  ): Promise<{ result: StepResult; codeExpiredAtCallback?: boolean }> {
     const pack = this.pack(packId)
     const manager = this.managers[0]!
     let authorizationUrl: string
     try {
       ;({ authorizationUrl } = await manager.beginConnect(teammate, packId))
     } catch (error) {
-      return { kind: 'manager_error', message: describeError(error) }
+      return { result: { kind: 'manager_error', message: describeError(error) } }
     }
     const url = new URL(authorizationUrl)
     url.searchParams.set('login_hint', teammate)
@@ -490,10 +506,16 @@ export class World {
       !location.startsWith(pack.descriptor.redirectUri)
     ) {
       await res.body?.cancel()
-      return { kind: 'stuck_at_source', status: res.status }
+      return { result: { kind: 'stuck_at_source', status: res.status } }
     }
     await res.body?.cancel()
-    return this.callManager(() => manager.completeConnect(teammate, packId, location))
+    if (callbackDelayMs === 0)
+      return { result: await this.callManager(() => manager.completeConnect(teammate, packId, location)) }
+    // The code was issued as the source redirected; the core refuses it once now >= issue + codeTtlMs.
+    const carriesCode = providerClient(pack.spec.provider).parseCallback(location).kind === 'code'
+    await this.advance(callbackDelayMs)
+    const result = await this.callManager(() => manager.completeConnect(teammate, packId, location))
+    return carriesCode ? { result, codeExpiredAtCallback: callbackDelayMs >= pack.codeTtlMs } : { result }
   }
 
   /**
@@ -612,6 +634,7 @@ export class World {
       clientId: client.clientId,
       sourceSecret: client.clientSecret,
       consoleSecret: client.clientSecret,
+      codeTtlMs: client.policy.codeTtlMs,
     }
   }
 
@@ -656,6 +679,16 @@ export class World {
     }
     if (event.type === 'advance' && (!Number.isFinite(event.ms) || event.ms < 0)) {
       throw new LabError('INVALID_EVENT', `advance needs a duration >= 0, got ${event.ms}`)
+    }
+    if (
+      event.type === 'connect' &&
+      event.callbackDelayMs !== undefined &&
+      (!Number.isFinite(event.callbackDelayMs) || event.callbackDelayMs < 0)
+    ) {
+      throw new LabError(
+        'INVALID_EVENT',
+        `connect(${event.teammate}, ${event.pack}) needs a callback delay >= 0, got ${event.callbackDelayMs}`,
+      )
     }
   }
 }

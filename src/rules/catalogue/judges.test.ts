@@ -46,6 +46,7 @@ function connect(provider: ProviderId, patch: Partial<ConnectSituation> = {}): C
     transientTrouble: false,
     approvalMissing: false,
     approvedAfterGate: false,
+    codeExpired: false,
     ...patch,
   }
 }
@@ -138,6 +139,19 @@ const TABLE: ReadonlyArray<[RuleId, Situation, string]> = [
   ['connect-resolves', connect('baseline', { transientTrouble: true }), 'ok or retry_later'],
   ['connect-resolves', connect('baseline', { secretMismatch: true }), 'silent'],
   ['connect-resolves', connect('jira', { approvalMissing: true }), 'silent'],
+  // A callback after the code expired: Connect cannot succeed; prompt again (or retry), never ok or blocked.
+  [
+    'connect-resolves',
+    connect('slack', { codeExpired: true }),
+    'connect_required(grant_expired|grant_invalid|not_connected) or retry_later',
+  ],
+  ['connect-resolves', connect('jira', { codeExpired: true, secretMismatch: true }), 'silent'],
+  [
+    'secret-mismatch-is-admin',
+    connect('jira', { codeExpired: true, secretMismatch: true }),
+    'blocked(admin)',
+  ],
+  ['site-approval-gate', connect('slack', { approvedAfterGate: true, codeExpired: true }), 'silent'],
   ['connect-resolves', run('baseline', { firstRunAfterConnect: { promptCause: 'reset' } }), 'ok'],
   ['connect-resolves', run('baseline', { firstRunAfterConnect: { promptCause: 'manager' } }), 'silent'],
 ]

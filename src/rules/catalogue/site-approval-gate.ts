@@ -18,7 +18,8 @@ export const siteApprovalGate: RuleDefinition = {
         because: 'the source still needs an admin to approve the app',
       })
     }
-    if (s.approvedAfterGate && !s.secretMismatch) {
+    // A callback that came after the code expired cannot connect: connect-resolves judges it.
+    if (s.approvedAfterGate && !s.secretMismatch && !s.codeExpired) {
       return withTransient(s, {
         allowed: [OK],
         because: 'an admin approved the app, so Connect works normally',
