@@ -233,7 +233,7 @@ async function runWith(
   if (outputs.length > 0) io.err(`reports written to ${options.reportDir}/: ${outputs.join(', ')}\n`)
 
   // The suite's default interleaving count is max(runs, 1000) (src/suite/conformance.ts). A run of
-  // selected rules plays only the quirk checks those rules judge, so it cannot reach every quirk either.
+  // selected rules plays no quirk checks (src/suite/workers/plan.ts), so it cannot reach every quirk either.
   const shortened =
     options.runs < DEFAULT_RUNS ||
     (options.rules !== undefined && options.rules.length > 0) ||
