@@ -8,7 +8,7 @@ import { ruleById } from '../rules/catalogue/index.ts'
 import type { Counterexample } from '../suite/counterexample.ts'
 import { replayTimeline } from '../suite/play.ts'
 import type { TimelineEvent } from '../world/types.ts'
-import { parseScenario } from './load.ts'
+import { formatIssue, parseScenario, ScenarioError } from './load.ts'
 import { replayScenario } from './replay.ts'
 import { counterexampleFileName, counterexampleToYaml } from './write.ts'
 
@@ -44,7 +44,22 @@ export async function counterexampleFile(
     ...(options.tool !== undefined ? { tool: options.tool } : {}),
   })
   const name = counterexampleFileName(ce)
-  const scenario = parseScenario(text, name)
+  let scenario: ReturnType<typeof parseScenario>
+  try {
+    scenario = parseScenario(text, name)
+  } catch (error) {
+    // Our own writer's bug, not the user's input: keep the run and its report, flag this file, say so.
+    if (!(error instanceof ScenarioError)) throw error
+    const first = error.issues[0]
+    const why = first ? formatIssue(name, first) : firstLine(error.message)
+    return {
+      name,
+      text,
+      reproduced: false,
+      steps: 0,
+      differed: `the file does not read back as a scenario (a bug in reconnect-lab, please report it): ${why}`,
+    }
+  }
   // The file must say exactly what happened: every event, every field (a field the format does not
   // know yet would be dropped silently otherwise).
   const wrote = scenario.steps.map((s) => canonical(s.event))
