@@ -23,6 +23,9 @@ MARGIN_MS = 5 * 60_000
 LEASE_MS = 5 * 60_000
 # Sources whose every refresh answer carries a new refresh token (connectors.md: Atlassian).
 ALWAYS_ROTATES = {"jira"}
+# How long Atlassian still honours a rotated refresh token (connectors.md §1, "Reuse leeway").
+REUSE_LEEWAY_MS = 10 * 60_000
+LEASE_SAFETY_MS = 60_000
 
 
 def ok():
@@ -200,11 +203,14 @@ class TokenManager:
                 row = self._await_lease(key, row)
                 if row is None:
                     raise Failure(connect("not_connected"))
-                if not self._leased(row["credential"]) and self._usable(row["credential"], rejected):
-                    return row["credential"]
-                if self._leased(row["credential"]):
+                if not self._leased(row["credential"]):
+                    if self._usable(row["credential"], rejected):
+                        return row["credential"]
+                    continue
+                if not self._may_take_over(pack_id, row["credential"]):
                     raise Failure(retry("another process is refreshing this credential"))
-                continue
+                # Claim it over the holder below (its own write is fenced out from then on).
+                credential = row["credential"]
             not_before = self.not_before.get(pack_id, 0)
             if self.env.now() < not_before:
                 raise Failure(retry("the token endpoint asked us to wait (Retry-After)"))
@@ -235,6 +241,16 @@ class TokenManager:
                 raise Failure(retry("the credential changed while refreshing"))
             return fresh
         raise Failure(retry("the credential store kept changing"))
+
+    def _may_take_over(self, pack_id, credential):
+        """A holder that may have died (a restart after the store refused its rotated write) leaves the
+        retired token as the only durable one. Where the source honours it for a known leeway
+        (Atlassian, 10 minutes), present it again while every presentation of the holder's is still
+        inside the leeway; waiting out its lease would present it after, and end the grant."""
+        if self.packs[pack_id]["provider"] not in ALWAYS_ROTATES:
+            return False
+        claimed = float((credential.get("extras") or {})["leaseUntil"]) - LEASE_MS
+        return self.env.now() < claimed + REUSE_LEEWAY_MS - LEASE_SAFETY_MS
 
     def _leased(self, credential):
         lease = (credential.get("extras") or {}).get("leaseUntil")
