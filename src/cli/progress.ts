@@ -43,15 +43,18 @@ export function createProgress(
     )
   }
 
-  const likelyCause = (): string =>
-    options.managerProcess && options.managerSettles && windowInterleavings * 2 > windowDone
+  const likelyCause = (): string => {
+    if (!options.managerProcess || windowInterleavings * 2 <= windowDone)
+      return (
+        'The harness calls createManager once per timeline and interleaving: a slow manager factory ' +
+        '(global hooks per instance, network or disk work in the constructor, a growing module-level cache) is the usual cause.\n'
+      )
+    return options.managerSettles
       ? 'Interleavings over the manager protocol wait for the manager process to answer `settle` before each scheduling ' +
-        'decision: a process that answers it slowly (busy between IO points, or a loaded machine: see uptime) is the usual cause.\n'
-      : options.managerProcess && windowInterleavings * 2 > windowDone
-        ? 'Interleavings over the manager protocol settle before each scheduling decision: a manager that does not ' +
+          'decision: a process that answers it slowly (busy between IO points, or a loaded machine: see uptime) is the usual cause.\n'
+      : 'Interleavings over the manager protocol settle before each scheduling decision: a manager that does not ' +
           'answer `settle` (docs/PROTOCOL.md) waits 10 ms of silence per decision, which is the usual cause.\n'
-        : 'The harness calls createManager once per timeline and interleaving: a slow manager factory ' +
-          '(global hooks per instance, network or disk work in the constructor, a growing module-level cache) is the usual cause.\n'
+  }
 
   const watchThroughput = (kind: 'timeline' | 'interleaving') => {
     windowDone++

@@ -8,7 +8,7 @@ import { ruleById } from '../rules/catalogue/index.ts'
 import type { Counterexample } from '../suite/counterexample.ts'
 import { replayTimeline } from '../suite/play.ts'
 import type { TimelineEvent } from '../world/types.ts'
-import { formatIssue, parseScenario, ScenarioError } from './load.ts'
+import { formatIssue, parseScenario, type Scenario, ScenarioError } from './load.ts'
 import { replayScenario } from './replay.ts'
 import { counterexampleFileName, counterexampleToYaml } from './write.ts'
 
@@ -44,7 +44,7 @@ export async function counterexampleFile(
     ...(options.tool !== undefined ? { tool: options.tool } : {}),
   })
   const name = counterexampleFileName(ce)
-  let scenario: ReturnType<typeof parseScenario>
+  let scenario: Scenario
   try {
     scenario = parseScenario(text, name)
   } catch (error) {

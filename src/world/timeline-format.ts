@@ -54,7 +54,7 @@ export function formatEvent(event: TimelineEvent): string {
 /** `callback after 11m` for a connect whose callback reached the manager late; nothing otherwise. */
 export function callbackWords(event: TimelineEvent): string[] {
   if (event.type !== 'connect' || event.callbackDelayMs === undefined) return []
-  return [`callback after ${event.callbackDelayMs === 0 ? '0s' : formatDuration(event.callbackDelayMs)}`]
+  return [`callback after ${formatDuration(event.callbackDelayMs)}`]
 }
 
 export function formatResult(result: StepResult): string {

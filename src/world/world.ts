@@ -509,13 +509,12 @@ export class World {
       return { result: { kind: 'stuck_at_source', status: res.status } }
     }
     await res.body?.cancel()
-    if (callbackDelayMs === 0)
-      return { result: await this.callManager(() => manager.completeConnect(teammate, packId, location)) }
     // The code was issued as the source redirected; the core refuses it once now >= issue + codeTtlMs.
-    const carriesCode = providerClient(pack.spec.provider).parseCallback(location).kind === 'code'
-    await this.advance(callbackDelayMs)
+    const late =
+      callbackDelayMs > 0 && providerClient(pack.spec.provider).parseCallback(location).kind === 'code'
+    if (callbackDelayMs > 0) await this.advance(callbackDelayMs)
     const result = await this.callManager(() => manager.completeConnect(teammate, packId, location))
-    return carriesCode ? { result, codeExpiredAtCallback: callbackDelayMs >= pack.codeTtlMs } : { result }
+    return late ? { result, codeExpiredAtCallback: callbackDelayMs >= pack.codeTtlMs } : { result }
   }
 
   /**

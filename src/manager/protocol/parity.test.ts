@@ -8,12 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { RuleId } from '../../rules/types.ts'
-import { ruleById } from '../../rules/catalogue/index.ts'
 import { runConformance } from '../../suite/conformance.ts'
 import { replayInterleaving } from '../../suite/interleavings.ts'
-import type { OrgSpec, TimelineEvent } from '../../world/types.ts'
 import { createManager as reference } from '../reference-manager.ts'
 import { type ProtocolManager, startProtocolManager } from './protocol-manager.ts'
+import {
+  interleavingRules,
+  RATE_LIMITED_ORG,
+  rateLimitedConcurrentRuns,
+} from '../testing/rate-limited-timeline.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const SHIM = 'node --import tsx examples/protocol-shim/shim.ts'
@@ -89,35 +92,9 @@ describe('protocol parity with the in-process reference manager', () => {
   it('replays a concurrent interleaving over the protocol the same way every time', async () => {
     // Two teammates refreshing at once on one process, the first answer a 429: which request the
     // world sees first used to depend on which reached the gateway first.
-    const org: OrgSpec = {
-      teammates: ['alice', 'bob'],
-      packs: [
-        {
-          id: 'baseline',
-          provider: 'baseline',
-          setup: 'custom',
-          policy: { accessTokenTtlMs: 3_600_000, rotation: true, reuseLeewayMs: 600_000 },
-        },
-      ],
-    }
-    const events: TimelineEvent[] = [
-      {
-        type: 'fault',
-        pack: 'baseline',
-        endpoint: 'token',
-        fault: { kind: 'http_error', status: 429, retryAfterSeconds: 1 },
-        times: 1,
-      },
-      { type: 'advance', ms: 3_660_000 },
-      {
-        type: 'concurrent_runs',
-        runs: [
-          { teammate: 'bob', pack: 'baseline', instance: 0 },
-          { teammate: 'alice', pack: 'baseline', instance: 0 },
-        ],
-      },
-    ]
-    const rules = [ruleById('transient-never-prompts'), ruleById('rotation-is-durable')]
+    const org = RATE_LIMITED_ORG
+    const events = rateLimitedConcurrentRuns(['bob', 'alice'])
+    const rules = interleavingRules()
     const play = (choices: number[]) =>
       replayInterleaving({
         scenario: { org, instances: 1, events },

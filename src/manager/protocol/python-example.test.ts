@@ -4,10 +4,13 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../cli/program.ts'
 import { captureIo } from '../../cli/testing/capture-io.ts'
-import { ruleById } from '../../rules/catalogue/index.ts'
 import { replayInterleaving } from '../../suite/interleavings.ts'
-import type { OrgSpec, TimelineEvent } from '../../world/types.ts'
 import { startProtocolManager } from './protocol-manager.ts'
+import {
+  interleavingRules,
+  RATE_LIMITED_ORG,
+  rateLimitedConcurrentRuns,
+} from '../testing/rate-limited-timeline.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const PYTHON = 'python3 examples/python/adapter.py'
@@ -65,35 +68,8 @@ describe('the Python example manager over the protocol', () => {
     // Two runs of one process refreshing at once, the first answered 429: the second waits on the
     // first's per-credential lock inside the process, invisible from outside, which without
     // `settle` costs the silence wait (200 ms in a replay) at each such decision.
-    const org: OrgSpec = {
-      teammates: ['alice', 'bob'],
-      packs: [
-        {
-          id: 'baseline',
-          provider: 'baseline',
-          setup: 'custom',
-          policy: { accessTokenTtlMs: 3_600_000, rotation: true, reuseLeewayMs: 600_000 },
-        },
-      ],
-    }
-    const events: TimelineEvent[] = [
-      {
-        type: 'fault',
-        pack: 'baseline',
-        endpoint: 'token',
-        fault: { kind: 'http_error', status: 429, retryAfterSeconds: 1 },
-        times: 1,
-      },
-      { type: 'advance', ms: 3_660_000 },
-      {
-        type: 'concurrent_runs',
-        runs: [
-          { teammate: 'bob', pack: 'baseline', instance: 0 },
-          { teammate: 'alice', pack: 'baseline', instance: 0 },
-          { teammate: 'alice', pack: 'baseline', instance: 0 },
-        ],
-      },
-    ]
+    const org = RATE_LIMITED_ORG
+    const events = rateLimitedConcurrentRuns(['bob', 'alice', 'alice'])
     const answers: unknown[] = []
     const manager = await startProtocolManager({
       command: PYTHON,
@@ -104,7 +80,7 @@ describe('the Python example manager over the protocol', () => {
       },
     })
     try {
-      const rules = [ruleById('transient-never-prompts'), ruleById('rotation-is-durable')]
+      const rules = interleavingRules()
       const play = (choices: number[]) =>
         replayInterleaving({
           scenario: { org, instances: 1, events },
