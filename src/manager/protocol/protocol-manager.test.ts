@@ -114,6 +114,34 @@ describe('a manager process that breaks the protocol gets a clear message and ne
     )
   })
 
+  it('waits for a request on the wire however many settle answers that takes, then settles on an answer', async () => {
+    // The old rule spent one of its 8 asks on each `wire` answer, then fell back to 10 ms of silence
+    // long before a slow request arrived, and scheduled as if the call were blocked in the process.
+    let sent: () => void = () => {}
+    const runSent = new Promise<void>((resolve) => {
+      sent = resolve
+    })
+    const manager = await startProtocolManager({
+      command: `${MISBEHAVE} slow-wire`,
+      cwd: ROOT,
+      callTimeoutMs: 5000,
+      tap: (direction, message) => {
+        if (direction === 'to-manager' && (message as { method?: unknown }).method === 'run') sent()
+      },
+    })
+    try {
+      const world = createWorld({ org: ORG, createManager: manager.createManager })
+      const step = world.apply({ type: 'run', teammate: 'ada', pack: 'crm' })
+      await runSent
+      await settledOf(manager.createManager)?.()
+      expect(manager.settling()).toEqual({ answered: 1, silent: 0 })
+      await step
+      await world.close()
+    } finally {
+      await manager.close()
+    }
+  })
+
   it('speaks another protocol version: a load error at the handshake', async () => {
     expect(await loadFails(`${MISBEHAVE} old-version`)).toContain(
       'speaks protocol version 0; this reconnect-lab speaks 1',

@@ -15,7 +15,7 @@
  * waits on it without a real-time limit (the guard's per-call timeout, a handshake timeout).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { withRealTimeout } from '../../clock.ts'
+import { startStopwatch, withRealTimeout } from '../../clock.ts'
 import { redactSecrets } from '../../redact.ts'
 import { LabError } from '../../errors.ts'
 import type {
@@ -44,6 +44,12 @@ export const SETTLE_SILENCE_MS = 10
 const SETTLE_ANSWER_MS = 1000
 /** `settle` questions per scheduling decision before the silence rule applies. */
 const SETTLE_ASKS = 8
+/**
+ * Real time a decision may wait for requests and answers on the wire to arrive. A `wire` answer does
+ * not spend one of the SETTLE_ASKS: on a loaded machine a request can take longer than the silence
+ * to reach the gateway, and deciding then would diverge from the in-process schedule.
+ */
+const SETTLE_WIRE_BUDGET_MS = 2000
 const STDERR_KEEP = 16 * 1024
 
 export interface ProtocolManagerOptions {
@@ -217,6 +223,7 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
   /** Resolves once every call in flight waits on the harness or is answered (or the process is silent). */
   async function settled(silenceMs = SETTLE_SILENCE_MS): Promise<void> {
     let asks = 0
+    let wireSince: (() => number) | undefined
     while (failure === undefined && motion.calls > motion.waiting) {
       if (canSettle && asks < SETTLE_ASKS) {
         asks++
@@ -226,6 +233,11 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
           return
         }
         if (state === 'moved') continue
+        if (state === 'wire') {
+          wireSince ??= startStopwatch()
+          // A lying count would otherwise keep the decision waiting forever: the budget bounds it.
+          if (wireSince() < SETTLE_WIRE_BUDGET_MS) asks--
+        }
       }
       if (failure !== undefined || motion.calls === motion.waiting) return
       const seen = activity

@@ -4,7 +4,9 @@ modes: garbage (prints a log line to stdout on create), dies (exits during run),
 answers run), old-version (speaks protocol version 0), silent (never answers initialize),
 unknown-id (answers an id the harness never sent), bad-settle (declares settle, answers it with
 something that is not {"inFlight": {...}}, while a run is still in progress), settle-error (the same,
-answering settle with a JSON-RPC error).
+answering settle with a JSON-RPC error), slow-wire (declares settle; for half a second after a run
+arrives, its settle answers count one HTTP request in flight that never reaches the harness, as a
+request does on a loaded machine, then none; the run is answered a second after it arrived).
 """
 import json
 import sys
@@ -12,6 +14,7 @@ import threading
 import time
 
 mode = sys.argv[1]
+run_arrived = {}
 
 
 def send(message):
@@ -26,14 +29,20 @@ for line in sys.stdin:
         if mode == "silent":
             continue
         hello = {"protocolVersion": 0 if mode == "old-version" else 1}
-        if mode in ("bad-settle", "settle-error"):
+        if mode in ("bad-settle", "settle-error", "slow-wire"):
             hello["settle"] = True
         send({"jsonrpc": "2.0", "id": mid, "result": hello})
     elif method == "settle":
-        if mode == "settle-error":
+        if mode == "slow-wire":
+            late = [i for i, t in run_arrived.items() if time.monotonic() - t < 0.5]
+            send({"jsonrpc": "2.0", "id": mid, "result": {"inFlight": {i: 1 for i in late}}})
+        elif mode == "settle-error":
             send({"jsonrpc": "2.0", "id": mid, "error": {"code": -32603, "message": "settle is not ready"}})
         else:
             send({"jsonrpc": "2.0", "id": mid, "result": {"inFlight": "none"}})
+    elif method == "run" and mode == "slow-wire":
+        run_arrived[message["params"]["instance"]] = time.monotonic()
+        threading.Timer(1.0, send, args=({"jsonrpc": "2.0", "id": mid, "result": {"kind": "ok"}},)).start()
     elif method == "run" and mode in ("bad-settle", "settle-error"):
         # Still running when the harness asks settle; answers later, by then too late.
         threading.Timer(2.0, send, args=({"jsonrpc": "2.0", "id": mid, "result": {"kind": "ok"}},)).start()
