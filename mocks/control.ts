@@ -43,6 +43,11 @@ export interface ControlDeps {
    * /_lab refuses exactly what the pack factory refuses: never a hybrid.
    */
   checkPolicy?: (effective: TokenPolicy, patch: Partial<TokenPolicy>) => void
+  /**
+   * Forgets what the mock keeps outside the store (its quirk counts, learnt secrets, a provider's own
+   * state): after `reset` the mock answers exactly as a new one built from the same options would.
+   */
+  onReset?: () => void
 }
 
 /** The largest clock move /_lab and the control accept in one call: ten years either way. */
@@ -246,6 +251,7 @@ export function createMockControl(deps: ControlDeps): MockControl {
       recorder.clear()
       // The mock's own skew goes too: a reset mock agrees with the world's clock again.
       clock.shift(-clock.offset)
+      deps.onReset?.()
     },
   }
 }

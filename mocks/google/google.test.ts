@@ -589,3 +589,28 @@ describe('google bad input', () => {
     expect(redactSecrets(recorded)).toBe(recorded)
   })
 })
+
+describe('google reset', () => {
+  it('forgets deleted clients, unticked scopes and a restriction made after the mock was built', async () => {
+    const h = setup()
+    const fixed = { clientId: 'fixed-client', redirectUris: [REDIRECT] }
+    const client = h.mock.control.createClient(fixed)
+    h.mock.google.deleteClient(client.clientId)
+    h.mock.google.setUncheckedScopes('ada', [CALENDAR])
+    h.mock.google.restrictApp()
+    h.mock.reset()
+    // A new client under the same id, on a mock as its factory left it: consent is open and full.
+    const again = h.mock.control.createClient(fixed)
+    const body = await connect({ ...h, client: again }, 'ada')
+    expect(String(body['scope']).split(' ')).toContain(CALENDAR)
+  })
+
+  it('keeps a restriction its options made', async () => {
+    const h = setup({ adminPolicyEnforced: true })
+    h.mock.reset()
+    const client = h.mock.control.createClient({ redirectUris: [REDIRECT] })
+    expect((await h.mock.fetch(authorizeUrl({ ...h, client }, 'ada'), { redirect: 'manual' })).status).toBe(
+      400,
+    )
+  })
+})

@@ -373,6 +373,11 @@ export function createGoogleMock(options: GoogleMockOptions): GoogleMock {
   const spec = createSpecMock({
     ...specOptions,
     provider: 'google',
+    onReset() {
+      uncheckedByUser.clear()
+      deleted.clear()
+      gated = options.adminPolicyEnforced === true
+    },
     paths: { ...GOOGLE_PATHS, revoke: null },
     // Google's own /revoke route (no client authentication needed) is the revocation_endpoint.
     revocationPath: GOOGLE_PATHS.revoke,

@@ -100,6 +100,8 @@ export interface JiraSites {
   /** The teammate consented to this site for this app (the consent screen's site picker). */
   consent(login: string, clientId: string, siteName: string): void
   consented(login: string, clientId: string): JiraSite[]
+  /** Back to the sites the mock was built with, consented by no one (the mock's reset). */
+  reset(): void
 }
 
 export interface JiraMock extends SpecMock {
@@ -132,6 +134,7 @@ function createSites(primaryName: string, extra: readonly string[]): JiraSites {
   }
   const primary = add(primaryName)
   for (const name of extra) add(name)
+  const built = new Set(sites.keys())
   const pair = (login: string, clientId: string) => `${login}\u0000${clientId}`
   return {
     primary,
@@ -149,6 +152,10 @@ function createSites(primaryName: string, extra: readonly string[]): JiraSites {
       return (consents.get(pair(login, clientId)) ?? [])
         .map((name) => sites.get(name))
         .filter((s): s is JiraSite => s !== undefined)
+    },
+    reset() {
+      consents.clear()
+      for (const name of [...sites.keys()]) if (!built.has(name)) sites.delete(name)
     },
   }
 }
@@ -343,6 +350,7 @@ export function createJiraMock(options: JiraMockOptions): JiraMock {
       if (contentType?.toLowerCase().startsWith('application/json')) fired('jira.json-token-body')
     },
     consentGate,
+    onReset: () => sites.reset(),
     // connectors.md addendum: optional for confidential clients, verified when sent.
     providerPkce: 'optional',
     checkPolicy: (_effective, patch) => checkPolicy(patch, providerPolicy),

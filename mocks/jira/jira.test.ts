@@ -655,3 +655,14 @@ describe('jira mock, beyond the quirks', () => {
     expect(redactSecrets(recorded)).toBe(recorded)
   })
 })
+
+describe('jira reset', () => {
+  it('forgets consents and sites added after the mock was built, keeps the ones it was built with', () => {
+    const h = setup({ extraSites: ['beta'] })
+    h.mock.sites.add('gamma')
+    h.mock.sites.consent('ada', h.client.clientId, 'beta')
+    h.mock.reset()
+    expect(h.mock.sites.list().map((s) => s.name)).toEqual(['acme', 'beta'])
+    expect(h.mock.sites.consented('ada', h.client.clientId)).toEqual([])
+  })
+})

@@ -411,6 +411,11 @@ export function createSlackMock(options: SlackMockOptions): SlackMock {
   const mock = createSpecMock({
     ...options,
     provider: 'slack',
+    onReset() {
+      installs.clear()
+      pendingQuery = undefined
+      minting = 'user'
+    },
     ledgerQuirks: policyLedgerQuirks<SlackQuirkId>({
       reuseWithinLeeway: 'slack.concurrent-refresh-divergent',
       reuseAfterLeeway: 'slack.old-refresh-token-reuse',

@@ -58,6 +58,12 @@ export interface SpecMockOptions extends MockOptions {
    * for the quirks that live in the policy rather than in a route. Recorded in `SpecMock.quirks`.
    */
   ledgerQuirks?: (event: LedgerEvent, policyOf: (clientId: string) => TokenPolicy) => readonly string[]
+  /**
+   * Puts the provider's own state (what it keeps outside the store) back as the factory left it.
+   * Called by `control.reset()` (and /_lab/reset); a provider that keeps such state must pass it, or
+   * a reset mock (serve's, the world's pooled ones) would answer from the previous run's state.
+   */
+  onReset?: () => void
 }
 
 /** A spec mock, with the internals a provider mock needs to extend it. */
@@ -185,6 +191,11 @@ export function createSpecMock(options: SpecMockOptions): SpecMock {
     clientPkce,
     defaultPkce,
     ...(options.checkPolicy ? { checkPolicy: options.checkPolicy } : {}),
+    onReset() {
+      quirks.clear()
+      secrets.clear()
+      options.onReset?.()
+    },
   })
   const app = createSpecApp({
     provider,

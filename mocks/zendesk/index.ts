@@ -203,6 +203,7 @@ function isoTime(ms: number): string | null {
 function createNumbering(start: number): {
   idOf(key: string): number
   keyOf(id: number): string | undefined
+  reset(): void
 } {
   const ids = new Map<string, number>()
   const keys = new Map<number, string>()
@@ -218,6 +219,11 @@ function createNumbering(start: number): {
       return id
     },
     keyOf: (id) => keys.get(id),
+    reset() {
+      ids.clear()
+      keys.clear()
+      next = start
+    },
   }
 }
 
@@ -413,6 +419,12 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
   mock = createSpecMock({
     ...options,
     provider: 'zendesk',
+    onReset() {
+      lifetimes.clear()
+      mintingJwt = false
+      users.reset()
+      tokenIds.reset()
+    },
     ledgerQuirks: policyLedgerQuirks<ZendeskQuirkId>({ reuseAfterLeeway: 'zendesk.old-refresh-token-reuse' }),
     issuer: options.issuer ?? `http://${subdomain}.zendesk.mock`,
     // connectors.md §5: PKCE is required for public clients only; the mock's clients are confidential.
@@ -517,10 +529,6 @@ export function createZendeskMock(options: ZendeskMockOptions): ZendeskMock {
     setPolicy(policy, clientId) {
       checkZendeskPolicy(policy, tokens)
       built.control.setPolicy(policy, clientId)
-    },
-    reset() {
-      built.control.reset()
-      lifetimes.clear()
     },
   }
 

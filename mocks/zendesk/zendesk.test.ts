@@ -614,3 +614,19 @@ describe('zendesk mock hygiene', () => {
     expect(custom.policy.refreshIdleTtlMs).toBe(90 * DAY_MS)
   })
 })
+
+describe('zendesk reset', () => {
+  it('numbers users afresh, as a new mock does', async () => {
+    const h = setup()
+    const userId = async (login: string): Promise<unknown> => {
+      const res = await me(h, (await connect(h, login))['access_token'])
+      return ((await res.json()) as { user: { id: unknown } }).user.id
+    }
+    await userId('ada')
+    const first = await userId('bob')
+    h.mock.reset()
+    h.client = h.mock.control.createClient({ redirectUris: [REDIRECT] })
+    expect(await userId('bob')).toBe(1_000_001)
+    expect(first).toBe(1_000_002)
+  })
+})

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { startStopwatch } from '../clock.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
+import type { MockPool } from '../world/mock-pool.ts'
 import type { TimelineEvent } from '../world/types.ts'
 import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
@@ -75,6 +76,8 @@ export interface ProviderCheckOptions {
   /** Scheduled interleavings for the rules that explore them (see StandaloneContext). */
   interleavings?: number
   onRun?: () => void
+  /** The job's mock pool: every timeline leases its mocks there (src/world/mock-pool.ts). */
+  mocks?: MockPool
 }
 
 export { setupEvents } from './play.ts'
@@ -124,6 +127,7 @@ export async function checkTimelines(
           createManager: options.createManager,
           rules,
           ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
+          ...(options.mocks ? { mocks: options.mocks } : {}),
         })
         try {
           for (const event of setupEvents(org)) await playAndJudge(sim, event)

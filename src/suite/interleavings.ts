@@ -13,6 +13,7 @@
  *
  * One property run is one scenario played under one schedule: one "scheduled interleaving".
  */
+import type { MockPool } from '../world/mock-pool.ts'
 import fc from 'fast-check'
 import { MINUTE_MS, yieldToEventLoop } from '../clock.ts'
 import type { Fault } from '../../mocks/types.ts'
@@ -67,6 +68,8 @@ export interface ExploreOptions {
   timeoutMs?: number
   /** Called as each interleaving completes (progress). */
   onRun?: () => void
+  /** The job's mock pool: every interleaving leases its mocks there (src/world/mock-pool.ts). */
+  mocks?: MockPool
 }
 
 /** Runs an exploration. The run supplies one (cached, maybe chunked over worker threads); see cachedExplorer. */
@@ -313,6 +316,7 @@ async function play(
   createManager: CreateManager,
   rules: readonly RuleDefinition[],
   attributeRuns = false,
+  mocks?: MockPool,
 ): Promise<Played> {
   const { ordering, scheduled, sortArrivals, pendingCount } = choiceOrdering(choices)
   const scheduler = fc.schedulerFor(ordering)
@@ -321,6 +325,7 @@ async function play(
     createManager,
     managerInstances: scenario.instances,
     attributeRuns,
+    ...(mocks ? { mocks } : {}),
     interleave: (label) => {
       scheduled(label)
       return scheduler.schedule(Promise.resolve(), label).then(() => undefined)
@@ -446,7 +451,7 @@ export async function exploreInterleavings(options: ExploreOptions): Promise<Exp
     const property = fc.asyncProperty(scenarios, choices, async (scenario, picks) => {
       runs++
       options.onRun?.()
-      const played = await play(scenario, picks, options.createManager, rules)
+      const played = await play(scenario, picks, options.createManager, rules, false, options.mocks)
       if (played.violations.length > 0) {
         throw new RuleViolationError(played.violations, played.trace[played.trace.length - 1]!)
       }

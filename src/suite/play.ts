@@ -2,6 +2,7 @@ import type { CreateManager } from '../manager/contract.ts'
 import { Oracle } from '../oracle/oracle.ts'
 import { TraceIndexes } from '../rules/trace-indexes.ts'
 import type { RuleDefinition, Violation } from '../rules/types.ts'
+import type { MockPool } from '../world/mock-pool.ts'
 import { createWorld, type World } from '../world/world.ts'
 import type { OrgSpec, TimelineEvent, TraceStep } from '../world/types.ts'
 import { RuleViolationError } from './violation-error.ts'
@@ -21,6 +22,8 @@ export interface SimulationOptions {
   createManager: CreateManager
   rules: readonly RuleDefinition[]
   managerInstances?: number
+  /** The job's mock pool (src/world/mock-pool.ts): the world leases its mocks there. */
+  mocks?: MockPool
 }
 
 export function createSimulation(options: SimulationOptions): Simulation {
@@ -28,6 +31,7 @@ export function createSimulation(options: SimulationOptions): Simulation {
     org: options.org,
     createManager: options.createManager,
     ...(options.managerInstances !== undefined ? { managerInstances: options.managerInstances } : {}),
+    ...(options.mocks ? { mocks: options.mocks } : {}),
   })
   return {
     org: options.org,

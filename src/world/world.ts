@@ -15,6 +15,7 @@ import { type Exchanged, ProcessIo, type TargetInfo } from './process-io.ts'
 import { providerClient } from '../providers/index.ts'
 import { LabError } from '../errors.ts'
 import { APP_APPROVAL_KEY, mockFactoryFor } from './mock-registry.ts'
+import type { MockPool } from './mock-pool.ts'
 import { HeldGrants } from './held-grants.ts'
 import { createIndexingConnector, type IndexingConnector } from './indexing-connector.ts'
 import { validateOrg } from './org.ts'
@@ -39,6 +40,11 @@ export interface WorldOptions {
    * (AsyncLocalStorage: slower, so for printing a counterexample, not for exploring).
    */
   attributeRuns?: boolean
+  /**
+   * Lease the packs' mocks from this pool (reset ones where it has them) and give them back on
+   * `close()`, after which the world answers no more requests. Default: build the world's own.
+   */
+  mocks?: MockPool
 }
 
 interface PackRuntime {
@@ -77,6 +83,8 @@ export class World {
   private readonly held = new HeldGrants()
   private managers: TokenManager[] = []
   private disposals: Promise<unknown>[] = []
+  /** The packs' mocks went back to the pool: a late request from a dropped process must not reach them. */
+  private released = false
   /** When each instance's background hook is due next (world clock), once it has one. */
   private readonly nextTick = new Map<number, number>()
   private readonly startMs: number
@@ -108,7 +116,10 @@ export class World {
     const url = new URL(input instanceof Request ? input.url : String(input))
     const mock = this.mocksByOrigin.get(url.origin)
     if (!mock) throw new TypeError(`reconnect-lab: no mock listens on ${url.origin} (in-process world)`)
-    return this.serialized(mock, () => mock.fetch(input, init))
+    return this.serialized(mock, () => {
+      this.checkOpen(url)
+      return mock.fetch(input, init)
+    })
   }
 
   /** Runs `call` on `mock` after every earlier call to it has finished. */
@@ -128,6 +139,7 @@ export class World {
     const mock = this.mocksByOrigin.get(url.origin)
     if (!mock) throw new TypeError(`reconnect-lab: no mock listens on ${url.origin} (in-process world)`)
     return this.serialized(mock, async () => {
+      this.checkOpen(url)
       const ledgerMark = mock.control.ledgerMark()
       const requestMark = mock.control.requestMark()
       let response: Response | undefined
@@ -145,6 +157,11 @@ export class World {
         recorded: mock.control.requestsSince(requestMark),
       }
     })
+  }
+
+  private checkOpen(url: URL): void {
+    if (this.released)
+      throw new TypeError(`reconnect-lab: ${url.origin} belongs to a world that has closed (a late request)`)
   }
 
   private targetOf(url: URL): TargetInfo | undefined {
@@ -446,6 +463,10 @@ export class World {
     this.managers = []
     await Promise.all(this.disposals)
     this.disposals = []
+    const pool = this.options.mocks
+    if (pool === undefined || this.released) return
+    this.released = true
+    for (const pack of this.packs.values()) pool.release(pack.mock)
   }
 
   private async run(
@@ -583,14 +604,15 @@ export class World {
   private createPack(spec: PackSpec): PackRuntime {
     const origin = `http://${spec.id}.${spec.provider}.mock`
     const mockClock = new OffsetClock(this.clock)
-    const mock = mockFactoryFor(spec.provider)({
-      clock: mockClock,
-      ids: this.ids,
+    const input = {
       issuer: origin,
       ...(spec.instance !== undefined ? { instance: spec.instance } : {}),
       ...(spec.options !== undefined ? { options: spec.options } : {}),
       ...(spec.approvalRequired ? { approvalRequired: true } : {}),
-    })
+    }
+    const mock = this.options.mocks
+      ? this.options.mocks.lease(spec.provider, input, mockClock, this.ids)
+      : mockFactoryFor(spec.provider)({ ...input, clock: mockClock, ids: this.ids })
     const redirectUri = `${REDIRECT_BASE}/${encodeURIComponent(spec.id)}`
     // A central app runs on the provider's defaults; only a custom app carries the org's policy.
     const client = mock.control.createClient({

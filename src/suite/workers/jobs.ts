@@ -22,6 +22,7 @@ import type { QuirkCounts } from '../../../mocks/quirk-tally.ts'
 import { type QuirkCheckRow, QUIRK_CHECKS, runQuirkCheck } from '../quirk-checks.ts'
 import { collectQuirkTally } from '../quirk-coverage.ts'
 import { standaloneContext } from '../standalone-harness.ts'
+import { createMockPool } from '../../world/mock-pool.ts'
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
@@ -127,6 +128,8 @@ async function playJob(
       seed: job.seed,
       runs: job.runs,
       ...(onRun ? { onRun } : {}),
+      // The job owns its pool: reset mocks never cross a job, a thread or a run.
+      mocks: createMockPool(),
     })
     return { kind: 'timelines', rows: [...rows.values()] }
   }
@@ -139,6 +142,7 @@ async function playJob(
     setup: job.setup,
     ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
     ...(onRun ? { onRun } : {}),
+    mocks: createMockPool(),
   })
   return { kind: 'interleavings', result }
 }
