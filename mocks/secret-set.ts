@@ -72,6 +72,20 @@ export interface SecretSet {
 
 /** Values at least this long are indexed by their last TAIL characters; shorter ones are looked up whole. */
 const TAIL = 8
+/** A value made of these alone is its only form: no pieces, no encoding changes it. */
+const ATOMIC = /^[A-Za-z0-9_]+$/
+/** The rolling hash of TAIL characters (polynomial, base HASH_BASE, wrapping at 32 bits). */
+const HASH_BASE = 31
+const HASH_DROP = (() => {
+  let p = 1
+  for (let i = 1; i < TAIL; i++) p = Math.imul(p, HASH_BASE)
+  return p
+})()
+function tailHash(tail: string): number {
+  let h = 0
+  for (let i = 0; i < tail.length; i++) h = (Math.imul(h, HASH_BASE) + tail.charCodeAt(i)) | 0
+  return h
+}
 
 export function createSecretSet(): SecretSet {
   const values = new Set<string>()
@@ -81,6 +95,11 @@ export function createSecretSet(): SecretSet {
    * token in one bucket, while the ends of random tokens spread out.
    */
   const byTail = new Map<string, string[]>()
+  /**
+   * Rolling hashes of byTail's keys, with how many keys share each: the scan asks this at every
+   * position without building a string, and slices one only on a hit.
+   */
+  const tailHashes = new Map<number, number>()
   /** Values of MIN_SECRET to TAIL - 1 characters, matched whole. */
   const short = new Set<string>()
   const remember = (value: string): void => {
@@ -93,7 +112,11 @@ export function createSecretSet(): SecretSet {
     const tail = value.slice(-TAIL)
     const bucket = byTail.get(tail)
     if (bucket) bucket.push(value)
-    else byTail.set(tail, [value])
+    else {
+      byTail.set(tail, [value])
+      const h = tailHash(tail)
+      tailHashes.set(h, (tailHashes.get(h) ?? 0) + 1)
+    }
   }
   const unremember = (value: string): void => {
     if (!values.delete(value)) return
@@ -103,10 +126,18 @@ export function createSecretSet(): SecretSet {
     }
     const tail = value.slice(-TAIL)
     const bucket = byTail.get(tail)?.filter((v) => v !== value)
-    if (bucket === undefined || bucket.length === 0) byTail.delete(tail)
-    else byTail.set(tail, bucket)
+    if (bucket === undefined || bucket.length === 0) {
+      if (byTail.delete(tail)) {
+        const h = tailHash(tail)
+        const left = (tailHashes.get(h) ?? 1) - 1
+        if (left === 0) tailHashes.delete(h)
+        else tailHashes.set(h, left)
+      }
+    } else byTail.set(tail, bucket)
   }
   const formsOf = (value: string): Set<string> => {
+    // Minted tokens and codes (`at_12`, `code_3`): the common case, without splitting or encoding.
+    if (ATOMIC.test(value)) return new Set([value])
     const pieces = new Set<string>([value])
     for (const piece of value.split(DELIMITERS)) {
       pieces.add(piece)
@@ -119,11 +150,16 @@ export function createSecretSet(): SecretSet {
   /** Every [start, end) where a known value occurs, found by where it ends: cost grows with the text. */
   const occurrences = (text: string): Array<[number, number]> => {
     const found: Array<[number, number]> = []
-    for (let end = MIN_SECRET; end <= text.length; end++) {
+    let h = 0
+    for (let end = 1; end <= text.length; end++) {
+      // The hash of text[end - TAIL, end): drop the character leaving the window, take the new one.
+      if (end > TAIL) h = (h - Math.imul(text.charCodeAt(end - 1 - TAIL), HASH_DROP)) | 0
+      h = (Math.imul(h, HASH_BASE) + text.charCodeAt(end - 1)) | 0
+      if (end < MIN_SECRET) continue
       if (short.size > 0)
         for (let n = MIN_SECRET; n < TAIL && n <= end; n++)
           if (short.has(text.slice(end - n, end))) found.push([end - n, end])
-      if (end < TAIL) continue
+      if (end < TAIL || !tailHashes.has(h)) continue
       const bucket = byTail.get(text.slice(end - TAIL, end))
       if (bucket === undefined) continue
       for (const value of bucket)
@@ -165,6 +201,7 @@ export function createSecretSet(): SecretSet {
     clear() {
       values.clear()
       byTail.clear()
+      tailHashes.clear()
       short.clear()
     },
   }

@@ -24,7 +24,8 @@
  *    the holder is in flight when another process may take the lease over (the timing assumption:
  *    one token request takes less than LEASE_SAFETY_MS).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { randomValue } from './random-value.ts'
 import { MINUTE_MS } from '../clock.ts'
 import { connector, connectorIds } from '../connectors/registry.ts'
 import type { RotationKnowledge } from '../connectors/types.ts'
@@ -258,7 +259,7 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
   if (!(leaseMs > LEASE_SAFETY_MS)) {
     throw new LabError('INVALID_OPTIONS', `leaseMs must be longer than ${LEASE_SAFETY_MS} ms`)
   }
-  const instanceId = options.instanceId ?? randomBytes(9).toString('base64url')
+  const instanceId = options.instanceId ?? randomValue(9)
   if (instanceId.includes('~')) throw new LabError('INVALID_OPTIONS', 'instanceId must not contain "~"')
   const rotation: Readonly<Record<string, RotationKnowledge | undefined>> = {
     ...defaultRotationKnowledge(),
@@ -735,8 +736,8 @@ export function createReferenceManager(env: ManagerEnv, options: ReferenceManage
     const pack = requirePack(packId)
     const key = credentialKey(packId, teammate)
     // CSPRNG values: state defends the callback against CSRF, the verifier binds the code to us (RFC 7636).
-    const state = randomBytes(32).toString('base64url')
-    const codeVerifier = randomBytes(32).toString('base64url')
+    const state = randomValue(32)
+    const codeVerifier = randomValue(32)
     const codeChallenge = createHash('sha256').update(codeVerifier, 'ascii').digest('base64url')
     const pending = [...(pendingConnects.get(key) ?? []), { state, codeVerifier }].slice(
       -MAX_PENDING_CONNECTS,
