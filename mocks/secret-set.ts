@@ -74,17 +74,29 @@ export interface SecretSet {
 const TAIL = 8
 /** A value made of these alone is its only form: no pieces, no encoding changes it. */
 const ATOMIC = /^[A-Za-z0-9_]+$/
-/** The rolling hash of TAIL characters (polynomial, base HASH_BASE, wrapping at 32 bits). */
+/**
+ * Rolling hashes (polynomial, base HASH_BASE, wrapping at 32 bits) of the last L characters, for each
+ * window length L from MIN_SECRET to TAIL: the scan asks a hash index at every position without
+ * building a string, and slices one only on a hit. HASH_DROP[L] takes the character leaving the window.
+ */
 const HASH_BASE = 31
-const HASH_DROP = (() => {
+const HASH_DROP: readonly number[] = Array.from({ length: TAIL + 1 }, (_, length) => {
   let p = 1
-  for (let i = 1; i < TAIL; i++) p = Math.imul(p, HASH_BASE)
+  for (let i = 1; i < length; i++) p = Math.imul(p, HASH_BASE)
   return p
-})()
-function tailHash(tail: string): number {
+})
+function hashOf(text: string): number {
   let h = 0
-  for (let i = 0; i < tail.length; i++) h = (Math.imul(h, HASH_BASE) + tail.charCodeAt(i)) | 0
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, HASH_BASE) + text.charCodeAt(i)) | 0
   return h
+}
+
+/** Counts per hash: several keys may share one, and a key forgotten must not drop the others'. */
+function countIn(index: Map<number, number>, key: string, by: 1 | -1): void {
+  const h = hashOf(key)
+  const n = (index.get(h) ?? 0) + by
+  if (n <= 0) index.delete(h)
+  else index.set(h, n)
 }
 
 export function createSecretSet(): SecretSet {
@@ -96,17 +108,18 @@ export function createSecretSet(): SecretSet {
    */
   const byTail = new Map<string, string[]>()
   /**
-   * Rolling hashes of byTail's keys, with how many keys share each: the scan asks this at every
-   * position without building a string, and slices one only on a hit.
+   * Values of MIN_SECRET to TAIL - 1 characters (sequential tokens and codes: `at_1`, `code_12`),
+   * matched whole.
    */
-  const tailHashes = new Map<number, number>()
-  /** Values of MIN_SECRET to TAIL - 1 characters, matched whole. */
   const short = new Set<string>()
+  /** hashes[L]: the hashes of byTail's keys (L = TAIL) or of the short values of length L. */
+  const hashes: Array<Map<number, number>> = Array.from({ length: TAIL + 1 }, () => new Map())
   const remember = (value: string): void => {
     if (value.length < MIN_SECRET || values.has(value) || VOCABULARY.has(value.toLowerCase())) return
     values.add(value)
     if (value.length < TAIL) {
       short.add(value)
+      countIn(hashes[value.length]!, value, 1)
       return
     }
     const tail = value.slice(-TAIL)
@@ -114,25 +127,19 @@ export function createSecretSet(): SecretSet {
     if (bucket) bucket.push(value)
     else {
       byTail.set(tail, [value])
-      const h = tailHash(tail)
-      tailHashes.set(h, (tailHashes.get(h) ?? 0) + 1)
+      countIn(hashes[TAIL]!, tail, 1)
     }
   }
   const unremember = (value: string): void => {
     if (!values.delete(value)) return
     if (value.length < TAIL) {
-      short.delete(value)
+      if (short.delete(value)) countIn(hashes[value.length]!, value, -1)
       return
     }
     const tail = value.slice(-TAIL)
     const bucket = byTail.get(tail)?.filter((v) => v !== value)
     if (bucket === undefined || bucket.length === 0) {
-      if (byTail.delete(tail)) {
-        const h = tailHash(tail)
-        const left = (tailHashes.get(h) ?? 1) - 1
-        if (left === 0) tailHashes.delete(h)
-        else tailHashes.set(h, left)
-      }
+      if (byTail.delete(tail)) countIn(hashes[TAIL]!, tail, -1)
     } else byTail.set(tail, bucket)
   }
   const formsOf = (value: string): Set<string> => {
@@ -150,16 +157,20 @@ export function createSecretSet(): SecretSet {
   /** Every [start, end) where a known value occurs, found by where it ends: cost grows with the text. */
   const occurrences = (text: string): Array<[number, number]> => {
     const found: Array<[number, number]> = []
-    let h = 0
+    const shortest = short.size > 0 ? MIN_SECRET : TAIL
+    // rolling[L]: the hash of text[end - L, end).
+    const rolling = new Int32Array(TAIL + 1)
     for (let end = 1; end <= text.length; end++) {
-      // The hash of text[end - TAIL, end): drop the character leaving the window, take the new one.
-      if (end > TAIL) h = (h - Math.imul(text.charCodeAt(end - 1 - TAIL), HASH_DROP)) | 0
-      h = (Math.imul(h, HASH_BASE) + text.charCodeAt(end - 1)) | 0
-      if (end < MIN_SECRET) continue
-      if (short.size > 0)
-        for (let n = MIN_SECRET; n < TAIL && n <= end; n++)
-          if (short.has(text.slice(end - n, end))) found.push([end - n, end])
-      if (end < TAIL || !tailHashes.has(h)) continue
+      const entering = text.charCodeAt(end - 1)
+      for (let length = shortest; length <= TAIL; length++) {
+        let h = rolling[length]!
+        if (end > length) h = (h - Math.imul(text.charCodeAt(end - 1 - length), HASH_DROP[length]!)) | 0
+        rolling[length] = (Math.imul(h, HASH_BASE) + entering) | 0
+      }
+      for (let length = shortest; length < TAIL && length <= end; length++)
+        if (hashes[length]!.has(rolling[length]!) && short.has(text.slice(end - length, end)))
+          found.push([end - length, end])
+      if (end < TAIL || !hashes[TAIL]!.has(rolling[TAIL]!)) continue
       const bucket = byTail.get(text.slice(end - TAIL, end))
       if (bucket === undefined) continue
       for (const value of bucket)
@@ -201,7 +212,7 @@ export function createSecretSet(): SecretSet {
     clear() {
       values.clear()
       byTail.clear()
-      tailHashes.clear()
+      for (const index of hashes) index.clear()
       short.clear()
     },
   }
