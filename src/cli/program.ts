@@ -18,6 +18,12 @@ import { parseIntegerOption, parseProviders, parseRules } from './options.ts'
 /** `--quick`: enough to catch a broken build before a commit, in a few seconds. */
 export const QUICK_RUNS = 10
 export const QUICK_INTERLEAVINGS = 50
+/**
+ * `--quick` plays in this thread unless `--workers` says otherwise: a worker thread takes about 1 s and
+ * 100 MB to start (its own modules under tsx), more than it saves on a run this short (bench (b), and
+ * docs/PERFORMANCE.md "Pre-commit").
+ */
+export const QUICK_WORKERS = 1
 
 function parseShard(raw: string): { index: number; count: number } {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw)
@@ -104,7 +110,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .option(
       '--workers <n>',
-      `workers: this thread plus n-1 worker threads (default: the number of cores, ${availableParallelism()})`,
+      `workers: this thread plus n-1 worker threads (default: the number of cores, ${availableParallelism()}; ${QUICK_WORKERS} with --quick)`,
     )
     .option(
       '--shard <k/n>',
@@ -142,7 +148,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(quick ? { interleavings: QUICK_INTERLEAVINGS } : {}),
             workers:
               opts.workers === undefined
-                ? availableParallelism()
+                ? quick
+                  ? QUICK_WORKERS
+                  : availableParallelism()
                 : parseIntegerOption('--workers', opts.workers, 1, 256),
             ...(opts.shard !== undefined ? { shard: parseShard(opts.shard) } : {}),
             ...(providers ? { providers } : {}),
