@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The package ships TypeScript sources; tsx's loader runs them without a build step.
-import { register } from 'tsx/esm/api'
+// The package ships TypeScript sources: bin/launch.mjs runs them from a cached esbuild bundle, or
+// through tsx for a `--manager` module (see there for why).
+import { launch } from './launch.mjs'
 
-register()
-await import('../src/cli/main.ts')
+await launch()

@@ -28,9 +28,8 @@ function timedRun(args: readonly string[]): Measured {
         '-f',
         '%e %U %S %M',
         process.execPath,
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
+        // What `npm start` runs: the CLI from its cached bundle (bin/launch.mjs).
+        'bin/reconnect-lab.mjs',
         'run',
         '--seed',
         '1',

@@ -38,7 +38,11 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5000
 const METHODS = ['run', 'beginConnect', 'completeConnect', 'clearCredentials', 'updateClientSecret'] as const
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
 const MAX_FRAMES = 6
-const HARNESS_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/**
+ * The repository root, whose src/ and mocks/ frames are the harness's. Under the CLI bundle
+ * (bin/launch.mjs) this module's URL is the bundle's, so the launcher says where the sources are.
+ */
+const HARNESS_ROOT = process.env['RECONNECT_LAB_ROOT'] ?? fileURLToPath(new URL('../../', import.meta.url))
 
 export interface GuardOptions {
   /** How reports name the manager: its path relative to the working directory. */
