@@ -29,13 +29,17 @@ const filler = fc.stringMatching(/^[a-f0-9_ =&]{0,12}$/)
 describe('secret set', () => {
   it('redacts exactly what the model does, wherever secrets sit and however they overlap', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(atomic, { minLength: 1, maxLength: 8 }), fc.array(filler), (secrets, fillers) => {
-        const set = createSecretSet()
-        for (const s of secrets) set.add(s)
-        // Secrets glued to fillers and to each other, each at least once.
-        const text = secrets.map((s, i) => `${fillers[i] ?? ''}${s}`).join(fillers.at(-1) ?? '')
-        expect(set.redact(text)).toBe(modelRedact(text, secrets))
-      }),
+      fc.property(
+        fc.uniqueArray(atomic, { minLength: 1, maxLength: 8 }),
+        fc.array(filler),
+        (secrets, fillers) => {
+          const set = createSecretSet()
+          for (const s of secrets) set.add(s)
+          // Secrets glued to fillers and to each other, each at least once.
+          const text = secrets.map((s, i) => `${fillers[i] ?? ''}${s}`).join(fillers.at(-1) ?? '')
+          expect(set.redact(text)).toBe(modelRedact(text, secrets))
+        },
+      ),
     )
   })
 

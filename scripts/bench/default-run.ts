@@ -105,7 +105,9 @@ export async function run(opts: { trials: number; quick?: boolean }): Promise<Be
   // --quick plays in one thread by default (QUICK_WORKERS): the figure with every core is for comparison.
   figures.push(...(await measure('run --quick (its default, 1 worker)', ['--quick'], trials, '<= 5')))
   if (cores > 1 && !opts.quick)
-    figures.push(...(await measure(`run --quick, ${cores} workers`, ['--quick', '--workers', String(cores)], trials)))
+    figures.push(
+      ...(await measure(`run --quick, ${cores} workers`, ['--quick', '--workers', String(cores)], trials)),
+    )
   return {
     name: '(b) default run',
     figures,
