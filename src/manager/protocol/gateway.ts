@@ -51,11 +51,15 @@ export async function startGateway(): Promise<Gateway> {
       res.destroy()
       return
     }
-    attached.open.add(res)
     res.on('finish', () => attached.open.delete(res))
     res.on('close', () => attached.open.delete(res))
     try {
       const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req)
+      // Counted as at the gateway only once its body is here: while the body is still coming off the
+      // socket the request is on the wire, and a settle answer counting it must not end a scheduling
+      // decision (the world would stamp the request as sent after IO released meanwhile).
+      if (res.destroyed) return
+      attached.open.add(res)
       const headers = new Headers()
       for (const [name, value] of Object.entries(req.headers)) {
         if (value === undefined || ['host', 'connection', 'content-length', 'keep-alive'].includes(name))

@@ -142,6 +142,46 @@ describe('a manager process that breaks the protocol gets a clear message and ne
     }
   })
 
+  it('counts a request as at the gateway only once its body has arrived', async () => {
+    // The gateway used to count a request as soon as its headers came in: a settle answer then ended
+    // the decision while the body was still on the socket, and the world stamped the request as
+    // sent after IO it released meanwhile (parity.test.ts's rare Jira failure under load).
+    let sent: () => void = () => {}
+    const runSent = new Promise<void>((resolve) => {
+      sent = resolve
+    })
+    let asks = 0
+    const manager = await startProtocolManager({
+      command: `${MISBEHAVE} slow-body`,
+      cwd: ROOT,
+      callTimeoutMs: 5000,
+      tap: (direction, message) => {
+        const method = (message as { method?: unknown }).method
+        if (direction === 'to-manager' && method === 'run') sent()
+        if (direction === 'to-manager' && method === 'settle') asks++
+      },
+    })
+    try {
+      const world = createWorld({ org: ORG, createManager: manager.createManager })
+      const step = world.apply({ type: 'run', teammate: 'ada', pack: 'crm' })
+      await runSent
+      await settledOf(manager.createManager)?.()
+      // The old count took an answer as settled half a second before the body was even sent; now every
+      // answer finds the request on the wire until the body has arrived and the world holds it.
+      expect(manager.settling()).toEqual({ answered: 0, silent: 0 })
+      expect(asks).toBeGreaterThan(1)
+      await step
+      const tokenRequests = world
+        .pack('crm')
+        .mock.requests()
+        .filter((r) => r.endpoint === 'token')
+      expect(tokenRequests).toHaveLength(1)
+      await world.close()
+    } finally {
+      await manager.close()
+    }
+  })
+
   it('speaks another protocol version: a load error at the handshake', async () => {
     expect(await loadFails(`${MISBEHAVE} old-version`)).toContain(
       'speaks protocol version 0; this reconnect-lab speaks 1',

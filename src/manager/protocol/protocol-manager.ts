@@ -45,9 +45,11 @@ const SETTLE_ANSWER_MS = 1000
 /** `settle` questions per scheduling decision before the silence rule applies. */
 const SETTLE_ASKS = 8
 /**
- * Real time a decision may wait for requests and answers on the wire to arrive. A `wire` answer does
- * not spend one of the SETTLE_ASKS: on a loaded machine a request can take longer than the silence
- * to reach the gateway, and deciding then would diverge from the in-process schedule.
+ * Real time a decision may keep asking while the process is busy (`moved`) or its IO is on the wire
+ * (`wire`). Neither spends one of the SETTLE_ASKS: on a loaded machine a request can take longer than
+ * the silence to reach the gateway, and a busy process can move on eight times in a row; deciding
+ * then would diverge from the in-process schedule (a request stamped as sent after an answer the
+ * process had not yet read: parity.test.ts's rare failure).
  */
 const SETTLE_WIRE_BUDGET_MS = 2000
 const STDERR_KEEP = 16 * 1024
@@ -232,11 +234,12 @@ export async function startProtocolManager(options: ProtocolManagerOptions): Pro
           settling.answered++
           return
         }
-        if (state === 'moved') continue
-        if (state === 'wire') {
+        if (state === 'moved' || state === 'wire') {
+          // Not an answer to give up on: the process is busy or its IO is on the wire. Ask again for
+          // as long as the budget lasts (a lying count or a never-quiet process is bounded by it).
           wireSince ??= startStopwatch()
-          // A lying count would otherwise keep the decision waiting forever: the budget bounds it.
           if (wireSince() < SETTLE_WIRE_BUDGET_MS) asks--
+          if (state === 'moved') continue
         }
       }
       if (failure !== undefined || motion.calls === motion.waiting) return
