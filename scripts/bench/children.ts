@@ -2,13 +2,43 @@
  * Forks the refresh benchmarks' child processes (a server per target, one client) and talks to them
  * over IPC, one request at a time. `BENCH_TARGET_ARGS` (space-separated) adds Node flags to the server
  * children, e.g. `--cpu-prof --cpu-prof-dir=reports/bench/profiles` to profile them.
+ *
+ * The children run bundled, as `reconnect-lab serve` does from the CLI bundle (bin/launch.mjs), not
+ * through tsx: tsx's loader hooks and kept function names would be charged to serve's CPU per
+ * refresh, and to no peer's.
  */
 import { type ChildProcess, fork } from 'node:child_process'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildSync } from 'esbuild'
 import type { RunRequest, RunResult } from './refresh-client.ts'
 import type { TargetKind, TargetReady, TargetReply, TargetRequest } from './refresh-target.ts'
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url))
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+/** Inside node_modules, so the bundles' external imports resolve as they do from the sources. */
+const BUNDLES = join(ROOT, 'node_modules', '.cache', 'reconnect-lab-bench')
+const built = new Map<string, string>()
+
+/** `entry` bundled once per bench process (dependencies stay external), as the CLI bundle does. */
+function bundled(entry: string): string {
+  let out = built.get(entry)
+  if (out === undefined) {
+    out = join(BUNDLES, entry.replace(/\.ts$/, '.mjs'))
+    buildSync({
+      entryPoints: [here(`./${entry}`)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: out,
+      logLevel: 'silent',
+    })
+    built.set(entry, out)
+  }
+  return out
+}
 
 function ask<T>(child: ChildProcess, message: object, expect: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -53,8 +83,8 @@ export async function startTarget(
   nodeFlags: string[] = [],
 ): Promise<Target> {
   const extra = [...nodeFlags, ...(process.env['BENCH_TARGET_ARGS'] ?? '').split(' ').filter((a) => a !== '')]
-  const child = fork(here('./refresh-target.ts'), [kind], {
-    execArgv: ['--import', 'tsx', ...extra],
+  const child = fork(bundled('refresh-target.ts'), [kind], {
+    execArgv: extra,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   const ready = await ask<TargetReady>(child, { type: 'setup', chains } satisfies TargetRequest, 'ready')
@@ -75,8 +105,8 @@ export interface Client {
 }
 
 export function startClient(): Client {
-  const child = fork(here('./refresh-client.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(bundled('refresh-client.ts'), [], {
+    execArgv: [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   return {
