@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LabError } from '../../errors.ts'
-import type { OrgSpec } from '../../world/types.ts'
-import { createWorld } from '../../world/world.ts'
+import type { OrgSpec, TraceStep } from '../../world/types.ts'
+import { createWorld, type World } from '../../world/world.ts'
 import { settledOf } from '../settling.ts'
-import { startProtocolManager } from './protocol-manager.ts'
+import { type ProtocolManager, startProtocolManager } from './protocol-manager.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const MISBEHAVE = 'python3 src/manager/protocol/testing/misbehave.py'
@@ -24,21 +24,34 @@ async function connectWith(command: string, callTimeoutMs = 2000): Promise<strin
   }
 }
 
+interface SettledRun {
+  manager: ProtocolManager
+  world: World
+  /** The run's step, still in flight when the harness settled. */
+  step: Promise<TraceStep>
+  /** `settle` questions the harness asked so far. */
+  asks(): number
+}
+
 /**
- * A run on a world driven by `command`, with the harness waiting for the process to settle (as before
- * a scheduling decision) while the run is in flight; returns the run's result message.
+ * Starts `command`, begins a run on a world it drives, and has the harness wait for the process to
+ * settle (as before a scheduling decision) while the run is in flight; `then` looks at the state
+ * right after, and the process and world are closed whatever it finds.
  */
-async function settleDuringRun(command: string): Promise<string> {
+async function whenRunSettles<T>(command: string, then: (run: SettledRun) => Promise<T>): Promise<T> {
   let sent: () => void = () => {}
   const runSent = new Promise<void>((resolve) => {
     sent = resolve
   })
+  let asks = 0
   const manager = await startProtocolManager({
     command,
     cwd: ROOT,
     callTimeoutMs: 5000,
     tap: (direction, message) => {
-      if (direction === 'to-manager' && (message as { method?: unknown }).method === 'run') sent()
+      const method = (message as { method?: unknown }).method
+      if (direction === 'to-manager' && method === 'run') sent()
+      if (direction === 'to-manager' && method === 'settle') asks++
     },
   })
   try {
@@ -46,13 +59,24 @@ async function settleDuringRun(command: string): Promise<string> {
     const step = world.apply({ type: 'run', teammate: 'ada', pack: 'crm' })
     await runSent
     await settledOf(manager.createManager)?.()
-    const { result } = await step
-    await world.close()
-    expect(result.kind).toBe('manager_error')
-    return result.kind === 'manager_error' ? result.message : ''
+    try {
+      return await then({ manager, world, step, asks: () => asks })
+    } finally {
+      await step.catch(() => undefined)
+      await world.close()
+    }
   } finally {
     await manager.close()
   }
+}
+
+/** A run whose process breaks the protocol while the harness settles; returns the run's result message. */
+function settleDuringRun(command: string): Promise<string> {
+  return whenRunSettles(command, async ({ step }) => {
+    const { result } = await step
+    expect(result.kind).toBe('manager_error')
+    return result.kind === 'manager_error' ? result.message : ''
+  })
 }
 
 async function loadFails(command: string): Promise<string> {
@@ -117,69 +141,28 @@ describe('a manager process that breaks the protocol gets a clear message and ne
   it('waits for a request on the wire however many settle answers that takes, then settles on an answer', async () => {
     // The old rule spent one of its 8 asks on each `wire` answer, then fell back to 10 ms of silence
     // long before a slow request arrived, and scheduled as if the call were blocked in the process.
-    let sent: () => void = () => {}
-    const runSent = new Promise<void>((resolve) => {
-      sent = resolve
-    })
-    const manager = await startProtocolManager({
-      command: `${MISBEHAVE} slow-wire`,
-      cwd: ROOT,
-      callTimeoutMs: 5000,
-      tap: (direction, message) => {
-        if (direction === 'to-manager' && (message as { method?: unknown }).method === 'run') sent()
-      },
-    })
-    try {
-      const world = createWorld({ org: ORG, createManager: manager.createManager })
-      const step = world.apply({ type: 'run', teammate: 'ada', pack: 'crm' })
-      await runSent
-      await settledOf(manager.createManager)?.()
+    await whenRunSettles(`${MISBEHAVE} slow-wire`, async ({ manager }) => {
       expect(manager.settling()).toEqual({ answered: 1, silent: 0 })
-      await step
-      await world.close()
-    } finally {
-      await manager.close()
-    }
+    })
   })
 
   it('counts a request as at the gateway only once its body has arrived', async () => {
     // The gateway used to count a request as soon as its headers came in: a settle answer then ended
     // the decision while the body was still on the socket, and the world stamped the request as
     // sent after IO it released meanwhile (parity.test.ts's rare Jira failure under load).
-    let sent: () => void = () => {}
-    const runSent = new Promise<void>((resolve) => {
-      sent = resolve
-    })
-    let asks = 0
-    const manager = await startProtocolManager({
-      command: `${MISBEHAVE} slow-body`,
-      cwd: ROOT,
-      callTimeoutMs: 5000,
-      tap: (direction, message) => {
-        const method = (message as { method?: unknown }).method
-        if (direction === 'to-manager' && method === 'run') sent()
-        if (direction === 'to-manager' && method === 'settle') asks++
-      },
-    })
-    try {
-      const world = createWorld({ org: ORG, createManager: manager.createManager })
-      const step = world.apply({ type: 'run', teammate: 'ada', pack: 'crm' })
-      await runSent
-      await settledOf(manager.createManager)?.()
-      // The old count took an answer as settled half a second before the body was even sent; now every
-      // answer finds the request on the wire until the body has arrived and the world holds it.
+    await whenRunSettles(`${MISBEHAVE} slow-body`, async ({ manager, world, step, asks }) => {
+      // The old count took an answer as settled half a second before the body was even sent; now
+      // every answer finds the request on the wire until the body has arrived and the world holds it.
       expect(manager.settling()).toEqual({ answered: 0, silent: 0 })
-      expect(asks).toBeGreaterThan(1)
+      expect(asks()).toBeGreaterThan(1)
       await step
-      const tokenRequests = world
-        .pack('crm')
-        .mock.requests()
-        .filter((r) => r.endpoint === 'token')
-      expect(tokenRequests).toHaveLength(1)
-      await world.close()
-    } finally {
-      await manager.close()
-    }
+      expect(
+        world
+          .pack('crm')
+          .mock.requests()
+          .filter((r) => r.endpoint === 'token'),
+      ).toHaveLength(1)
+    })
   })
 
   it('speaks another protocol version: a load error at the handshake', async () => {
