@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { startStopwatch } from '../clock.ts'
 import type { CreateManager } from '../manager/contract.ts'
 import type { RuleDefinition, RuleId, StandaloneResult, Violation } from '../rules/types.ts'
-import type { MockPool } from '../world/mock-pool.ts'
+import { createMockPool, type MockPool } from '../world/mock-pool.ts'
 import type { TimelineEvent } from '../world/types.ts'
 import { formatEvent } from '../world/timeline-format.ts'
 import { type Counterexample, renderTrace } from './counterexample.ts'
@@ -88,8 +88,14 @@ export { setupEvents } from './play.ts'
  * counterexample, and the search continues for the rest. A passing suite costs one property run.
  */
 export async function checkProvider(options: ProviderCheckOptions): Promise<RuleOutcome[]> {
-  const results = await checkTimelines(options)
-  await checkStandaloneRules(options, results, cachedExplorer(exploreInterleavings))
+  // The call owns its mock pool, as a run's job does (selfcheck plays mutants through here).
+  const mocks = options.mocks ?? createMockPool()
+  const results = await checkTimelines({ ...options, mocks })
+  await checkStandaloneRules(
+    options,
+    results,
+    cachedExplorer((explore) => exploreInterleavings({ ...explore, mocks })),
+  )
   return options.rules.map((r) => results.get(r.id)).filter((r): r is RuleOutcome => r !== undefined)
 }
 
