@@ -463,6 +463,7 @@ export class World {
     this.managers = []
     await Promise.all(this.disposals)
     this.disposals = []
+    this.io.close()
     const pool = this.options.mocks
     if (pool === undefined || this.released) return
     this.released = true
