@@ -65,7 +65,7 @@ export interface Target {
   kind: TargetKind
   ready: TargetReady
   /** CPU time (user + system, µs), RSS and used V8 heap (bytes) of the server process so far. */
-  usage(): Promise<{ cpuMicros: number; rss: number; heapUsed: number }>
+  usage(): Promise<{ cpuMicros: number; rss: number; heapUsed: number; heapTotal: number; external: number }>
   stop(): Promise<void>
 }
 
@@ -93,7 +93,8 @@ export async function startTarget(
     ready,
     usage: async () => {
       const reply = await ask<Extract<TargetReply, { type: 'usage' }>>(child, { type: 'usage' }, 'usage')
-      return { cpuMicros: reply.cpuMicros, rss: reply.rss, heapUsed: reply.heapUsed }
+      const { cpuMicros, rss, heapUsed, heapTotal, external } = reply
+      return { cpuMicros, rss, heapUsed, heapTotal, external }
     },
     stop: () => stopChild(child),
   }

@@ -3,7 +3,7 @@
  * own (`process.cpuUsage`) and the client never shares its event loop. Started by
  * `serve-throughput.ts` and `serve-memory.ts` with `fork(refresh-target.ts, [kind])`; answers IPC:
  *   { type: 'setup', chains }  -> { type: 'ready', tokenUrl, clientId, clientSecret, refreshTokens, rotates, body }
- *   { type: 'usage' }          -> { type: 'usage', cpuMicros, rss, heapUsed }
+ *   { type: 'usage' }          -> { type: 'usage', cpuMicros, rss, heapUsed, heapTotal, external }
  * Kinds: `lab` (reconnect-lab serve, baseline provider), `bare` (node:http returning the same JSON),
  * `oidc-provider` 9.13.3 and `oauth2-mock-server` 8.2.3. Every server listens on 127.0.0.1 only.
  */
@@ -26,7 +26,9 @@ export interface TargetReady {
 }
 
 export type TargetRequest = { type: 'setup'; chains: number } | { type: 'usage' }
-export type TargetReply = TargetReady | { type: 'usage'; cpuMicros: number; rss: number; heapUsed: number }
+export type TargetReply =
+  | TargetReady
+  | { type: 'usage'; cpuMicros: number; rss: number; heapUsed: number; heapTotal: number; external: number }
 
 const HOST = '127.0.0.1'
 const REDIRECT = 'http://127.0.0.1:1/callback'
@@ -238,7 +240,8 @@ process.on('message', (message: TargetRequest) => {
     // With --expose-gc (serve-memory passes it), the heap figure is what is retained, not garbage;
     // RSS is read first, as the process had it.
     ;(globalThis as { gc?: () => void }).gc?.()
-    send({ type: 'usage', cpuMicros: cpu.user + cpu.system, rss, heapUsed: process.memoryUsage().heapUsed })
+    const { heapUsed, heapTotal, external } = process.memoryUsage()
+    send({ type: 'usage', cpuMicros: cpu.user + cpu.system, rss, heapUsed, heapTotal, external })
   }
 })
 // The parent closes the IPC channel when it is done with us.

@@ -23,6 +23,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
   const ratios: number[] = []
   const heapEarly: number[] = []
   const heapLate: number[] = []
+  const totalEarly: number[] = []
+  const totalLate: number[] = []
   const client = startClient()
   try {
     for (let pass = 0; pass < passes; pass++) {
@@ -43,6 +45,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
         const last = lastUsage.rss
         heapEarly.push(firstUsage.heapUsed / MB)
         heapLate.push(lastUsage.heapUsed / MB)
+        totalEarly.push(firstUsage.heapTotal / MB)
+        totalLate.push(lastUsage.heapTotal / MB)
         atEarly.push(first / MB)
         atLate.push(last / MB)
         ratios.push(last / first)
@@ -73,6 +77,9 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
       // Not a target: what the V8 heap retains after a full GC (RSS also keeps pages the heap grew into).
       figure(`serve V8 heap used after ${early.toLocaleString('en')} refreshes`, heapEarly, 'MB'),
       figure(`serve V8 heap used after ${late.toLocaleString('en')} refreshes`, heapLate, 'MB'),
+      // Not a target: the pages V8 has committed for its heap (it keeps them for reuse after a GC).
+      figure(`serve V8 heap committed after ${early.toLocaleString('en')} refreshes`, totalEarly, 'MB'),
+      figure(`serve V8 heap committed after ${late.toLocaleString('en')} refreshes`, totalLate, 'MB'),
     ],
     notes: [
       `${passes} pass(es), each a fresh serve process (baseline provider, serve defaults: request log 10,000, ledger 10,000, token retention 100); ${CHAINS} rotating chains, ${CHAINS} in flight`,
