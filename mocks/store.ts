@@ -13,7 +13,7 @@
  * (login, client), families by (login, client) and by client, tokens by family (docs/DESIGN.md §7).
  */
 import { createRing } from './ring.ts'
-import { factory, nullable, primaryKey } from '@mswjs/data'
+import { factory, nullable, primaryKey } from './mswjs-data.ts'
 import { resolvePolicy } from './policy.ts'
 import type { ConsentDecision, GrantEndCause, LedgerEvent, TokenPolicy } from './types.ts'
 
