@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import type { RunRequest, RunResult } from './refresh-client.ts'
-import type { TargetKind, TargetReady, TargetReply, TargetRequest } from './refresh-target.ts'
+import type { TargetKind, TargetReady, TargetReply, TargetRequest, TargetUsage } from './refresh-target.ts'
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url))
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -64,8 +64,7 @@ function ask<T>(child: ChildProcess, message: object, expect: string): Promise<T
 export interface Target {
   kind: TargetKind
   ready: TargetReady
-  /** CPU time (user + system, µs), RSS and used V8 heap (bytes) of the server process so far. */
-  usage(): Promise<{ cpuMicros: number; rss: number; heapUsed: number; heapTotal: number; external: number }>
+  usage(): Promise<TargetUsage>
   stop(): Promise<void>
 }
 
@@ -93,8 +92,8 @@ export async function startTarget(
     ready,
     usage: async () => {
       const reply = await ask<Extract<TargetReply, { type: 'usage' }>>(child, { type: 'usage' }, 'usage')
-      const { cpuMicros, rss, heapUsed, heapTotal, external } = reply
-      return { cpuMicros, rss, heapUsed, heapTotal, external }
+      const { type: _, ...usage } = reply
+      return usage
     },
     stop: () => stopChild(child),
   }

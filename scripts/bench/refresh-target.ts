@@ -26,9 +26,15 @@ export interface TargetReady {
 }
 
 export type TargetRequest = { type: 'setup'; chains: number } | { type: 'usage' }
-export type TargetReply =
-  | TargetReady
-  | { type: 'usage'; cpuMicros: number; rss: number; heapUsed: number; heapTotal: number; external: number }
+/** CPU time (user + system, µs) of the server process so far; RSS and V8 heap used and committed (bytes). */
+export interface TargetUsage {
+  cpuMicros: number
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+}
+export type TargetReply = TargetReady | ({ type: 'usage' } & TargetUsage)
 
 const HOST = '127.0.0.1'
 const REDIRECT = 'http://127.0.0.1:1/callback'
